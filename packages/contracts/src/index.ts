@@ -1,0 +1,5 @@
+// The HTTP contract as zod schemas: services parse their responses through them (so no
+// undeclared field can leak) and the SDK takes its types from them.
+export * from './common';
+export * from './auth';
+export * from './users';
