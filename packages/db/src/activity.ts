@@ -1,0 +1,32 @@
+import type { Prisma, PrismaClient } from './generated/prisma/client';
+
+/** A client or an interactive transaction: write the entry in the same transaction as the change. */
+export type ActivityWriter = Pick<PrismaClient | Prisma.TransactionClient, 'activityLog'>;
+
+export interface ActivityEntry {
+  action: string;
+  actorId?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  workspaceId?: string | null;
+  detail?: Prisma.InputJsonValue;
+}
+
+/**
+ * Appends one entry to the activity log. The log is append-only (database triggers reject UPDATE,
+ * DELETE and TRUNCATE); the chain sequencer links entries after they commit.
+ */
+export async function recordActivity(db: ActivityWriter, entry: ActivityEntry): Promise<string> {
+  const row = await db.activityLog.create({
+    data: {
+      action: entry.action,
+      actorId: entry.actorId ?? null,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      workspaceId: entry.workspaceId ?? null,
+      ...(entry.detail === undefined ? {} : { detail: entry.detail }),
+    },
+    select: { id: true },
+  });
+  return row.id;
+}
