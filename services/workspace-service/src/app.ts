@@ -1,0 +1,10 @@
+import { serviceApp, type ServiceDeps } from '@sentinel/runtime';
+import type { Express } from 'express';
+import type { Config } from './config';
+import { createUsersRouter } from './http/users';
+
+export type AppDeps = ServiceDeps<Config>;
+
+export function createApp(deps: AppDeps): Express {
+  return serviceApp(deps, [createUsersRouter(deps)]);
+}
