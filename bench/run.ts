@@ -1,0 +1,39 @@
+/**
+ * `pnpm bench`: the hot paths next to baselines measured in the same run on this machine
+ * (docs/platform.md). Every run is 32 connections for BENCH_DURATION seconds (default 10).
+ *   (a) a bare node:http keep-alive proxy in front of a constant node:http upstream
+ *   (b) Express 5 + http-proxy-middleware (keep-alive) in front of a constant Express 5 handler
+ * Later runs (gateway auth, permission checks, refresh) are added as those paths exist.
+ */
+import { freePort } from '@sentinel/testing';
+import { measure, report, startFixture, stopAll, type Measurement } from './harness';
+
+const BASELINE_A = '(a) node:http proxy -> node:http constant';
+const BASELINE_B = '(b) express + http-proxy-middleware -> express constant';
+
+async function baselines(): Promise<Measurement[]> {
+  const [upA, proxyA, upB, proxyB] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const children = [
+    await startFixture('upstream-node', upA),
+    await startFixture('proxy-node', proxyA, `http://127.0.0.1:${upA}`),
+    await startFixture('upstream-express', upB),
+    await startFixture('proxy-hpm', proxyB, `http://127.0.0.1:${upB}`),
+  ];
+  try {
+    const a = await measure(BASELINE_A, { url: `http://127.0.0.1:${proxyA}/x` });
+    const b = await measure(BASELINE_B, { url: `http://127.0.0.1:${proxyB}/x` });
+    return [a, b];
+  } finally {
+    await stopAll(children);
+  }
+}
+
+async function main(): Promise<void> {
+  const rows = await baselines();
+  report(rows, [['b/a (the framework against the machine)', BASELINE_B, BASELINE_A]]);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

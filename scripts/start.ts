@@ -1,0 +1,81 @@
+/**
+ * `pnpm start`: everything needed to run Sentinel on this machine, in one command. Reads the
+ * environment (.env, then generated development secrets outside production), creates the database
+ * if missing and applies migrations once, then starts the four services and the gateway, and
+ * stops them all on Ctrl-C or SIGTERM. A process that dies is reported, not restarted: the others
+ * keep serving (the gateway answers 503 for the dead one's routes).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { findProjectRoot, readEnvironment } from '@sentinel/config';
+import { migrateDatabase } from '@sentinel/db';
+
+const root = findProjectRoot(__dirname);
+const env = readEnvironment(process.env, root);
+
+/** Services listen on the port of their URL as the gateway sees it (defaults: 9011–9014). */
+const SERVICES = [
+  { name: 'auth-service', urlVar: 'AUTH_SERVICE_URL', port: 9011 },
+  { name: 'token-service', urlVar: 'TOKEN_SERVICE_URL', port: 9012 },
+  { name: 'workspace-service', urlVar: 'WORKSPACE_SERVICE_URL', port: 9013 },
+  { name: 'permission-service', urlVar: 'PERMISSION_SERVICE_URL', port: 9014 },
+] as const;
+
+function portOf(name: string, urlVar: string, fallback: number): string {
+  const url = env[urlVar];
+  if (!url) return String(fallback);
+  const port = new URL(url).port;
+  if (!port) throw new Error(`${urlVar} must name a port for ${name} (got ${url})`);
+  return port;
+}
+
+function log(message: string): void {
+  process.stdout.write(`[sentinel] ${message}\n`);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(root, 'packages/db/src/generated/prisma/client.ts'))) {
+    throw new Error('The Prisma client is not generated: run `pnpm install` first.');
+  }
+  const databaseUrl = env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/sentinel';
+  const { applied } = await migrateDatabase(databaseUrl);
+  log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database is up to date');
+
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+  const start = (name: string, port: string) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'services', name, 'src', 'main.ts')], {
+      cwd: root,
+      env: { ...env, PORT: port },
+      stdio: 'inherit',
+    });
+    children.set(name, child);
+    log(`${name} started (pid ${child.pid}, port ${port})`);
+    child.on('exit', (code, signal) => {
+      children.delete(name);
+      if (!stopping) log(`${name} exited (${signal ?? `code ${code}`}); the other processes keep running`);
+      if (children.size === 0) process.exit(stopping ? 0 : 1);
+    });
+  };
+  for (const s of SERVICES) start(s.name, portOf(s.name, s.urlVar, s.port));
+  start('gateway', env.PORT ?? '9003');
+  log(`gateway on ${env.BASE_URL ?? 'http://localhost:9003'} (Ctrl-C stops everything)`);
+
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log(`stopping (${signal})`);
+    for (const child of children.values()) child.kill('SIGTERM');
+    setTimeout(() => {
+      for (const child of children.values()) child.kill('SIGKILL');
+    }, 15_000).unref();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[sentinel] could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
