@@ -32,9 +32,11 @@ export async function serve(handler: RequestListener, options: ServeOptions): Pr
   const close = () => {
     closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      // A keep-alive connection turns idle when its in-flight response ends: close it then.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs);
       await stopped;
+      clearInterval(sweep);
       clearTimeout(timer);
       for (const closer of options.closers ?? []) {
         await closer().catch((err: unknown) => options.logger.error({ err }, 'error while closing'));

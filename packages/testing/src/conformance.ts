@@ -2,8 +2,8 @@ import type { RequestListener } from 'node:http';
 import type { BaseEnv, Env } from '@sentinel/config';
 import type { ServiceDeps } from '@sentinel/runtime';
 import request from 'supertest';
-import { createTestContext, type TestContext } from './context';
 import { identityHeader, testService } from './identity';
+import { useServiceApp } from './service-test';
 
 export interface ServiceUnderTest<C extends BaseEnv> {
   name: string;
@@ -16,31 +16,24 @@ export interface ServiceUnderTest<C extends BaseEnv> {
 /** What every service must do at its edge: health, readiness, and the trust boundary. */
 export function describeServiceEdge<C extends BaseEnv>(service: ServiceUnderTest<C>): void {
   describe(`${service.name} at its edge`, () => {
-    let ctx: TestContext<C>;
-    let app: RequestListener;
-
-    beforeAll(async () => {
-      ctx = await createTestContext(service.loadConfig);
-      app = service.createApp(ctx.deps);
-    });
-    afterAll(() => ctx.close());
+    const t = useServiceApp(service.loadConfig, service.createApp);
 
     it('when a business route is called without the gateway identity, then 401', async () => {
       const { method, path } = service.businessRoute;
-      const res = await request(app)[method](path).send({});
+      const res = await request(t.app)[method](path).send({});
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ detail: 'Missing or invalid internal identity' });
     });
 
     it('when the identity is valid but the route does not exist, then 404', async () => {
-      const res = await request(app).get('/no-such-route').set(identityHeader({ service: testService() }));
+      const res = await request(t.app).get('/no-such-route').set(identityHeader({ service: testService() }));
       expect(res.status).toBe(404);
       expect(res.body).toEqual({ detail: 'Not found' });
     });
 
     it('when health and readiness are asked without identity, then Postgres and Redis are reported', async () => {
-      expect((await request(app).get('/health')).body).toEqual({ status: 'ok' });
-      const ready = await request(app).get('/ready');
+      expect((await request(t.app).get('/health')).body).toEqual({ status: 'ok' });
+      const ready = await request(t.app).get('/ready');
       expect(ready.status).toBe(200);
       expect(ready.body).toEqual({
         status: 'ready',

@@ -9,3 +9,5 @@ export { createTestRedis, TEST_REDIS_URL } from './redis';
 export type { TestRedis } from './redis';
 export { describeServiceEdge } from './conformance';
 export type { ServiceUnderTest } from './conformance';
+export { useServiceApp } from './service-test';
+export type { ServiceTest } from './service-test';

@@ -1,21 +1,14 @@
-import { createTestContext, identityHeader, testService, testUser, type TestContext } from '@sentinel/testing';
+import { identityHeader, testService, testUser, useServiceApp } from '@sentinel/testing';
 import request from 'supertest';
 import { createApp } from '../src/app';
-import { loadConfig, type Config } from '../src/config';
+import { loadConfig } from '../src/config';
 
 describe('GET /auth/me', () => {
-  let ctx: TestContext<Config>;
-  let app: ReturnType<typeof createApp>;
-
-  beforeAll(async () => {
-    ctx = await createTestContext(loadConfig);
-    app = createApp(ctx.deps);
-  });
-  afterAll(() => ctx.close());
+  const t = useServiceApp(loadConfig, createApp);
 
   it('when the gateway forwarded a user, then it returns that identity without the token fields', async () => {
     const user = testUser({ workspace_role: 'admin' });
-    const res = await request(app).get('/auth/me').set(identityHeader({ user }));
+    const res = await request(t.app).get('/auth/me').set(identityHeader({ user }));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       user_id: user.user_id,
@@ -29,11 +22,11 @@ describe('GET /auth/me', () => {
   });
 
   it('when only a service key was verified, then 401', async () => {
-    const res = await request(app).get('/auth/me').set(identityHeader({ service: testService() }));
+    const res = await request(t.app).get('/auth/me').set(identityHeader({ service: testService() }));
     expect(res.status).toBe(401);
   });
 
   it('when called directly without the gateway identity, then 401', async () => {
-    expect((await request(app).get('/auth/me')).status).toBe(401);
+    expect((await request(t.app).get('/auth/me')).status).toBe(401);
   });
 });

@@ -1,21 +1,14 @@
-import { createTestContext, identityHeader, testUser, type TestContext } from '@sentinel/testing';
+import { identityHeader, testUser, useServiceApp } from '@sentinel/testing';
 import request from 'supertest';
 import { createApp } from '../src/app';
-import { loadConfig, type Config } from '../src/config';
+import { loadConfig } from '../src/config';
 
 describe('GET /users/me', () => {
-  let ctx: TestContext<Config>;
-  let app: ReturnType<typeof createApp>;
-
-  beforeAll(async () => {
-    ctx = await createTestContext(loadConfig);
-    app = createApp(ctx.deps);
-  });
-  afterAll(() => ctx.close());
+  const t = useServiceApp(loadConfig, createApp);
 
   it('when the user exists, then their profile', async () => {
-    const row = await ctx.deps.prisma.user.create({ data: { email: 'grace@example.com', name: 'Grace' } });
-    const res = await request(app).get('/users/me').set(identityHeader({ user: testUser({ user_id: row.id }) }));
+    const row = await t.ctx.deps.prisma.user.create({ data: { email: 'grace@example.com', name: 'Grace' } });
+    const res = await request(t.app).get('/users/me').set(identityHeader({ user: testUser({ user_id: row.id }) }));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       id: row.id,
@@ -28,7 +21,7 @@ describe('GET /users/me', () => {
   });
 
   it('when the user no longer exists, then 404', async () => {
-    const res = await request(app).get('/users/me').set(identityHeader({ user: testUser() }));
+    const res = await request(t.app).get('/users/me').set(identityHeader({ user: testUser() }));
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ detail: 'User not found' });
   });
