@@ -14,6 +14,7 @@ const project = (dir, testMatch = ['<rootDir>/src/**/*.test.ts', '<rootDir>/test
 
 const dirs = [
   'packages/config',
+  'packages/crypto',
   'packages/http',
   'packages/db',
   'packages/redis',

@@ -36,11 +36,19 @@ export const adminIdentitySchema = z.object({
   token_expires_at: z.number().int(),
 });
 
-/** Who the gateway verified. No field at all means an anonymous caller of a public route. */
+/** The Sentinel processes; one of them may call another's internal routes for itself. */
+export const callerSchema = z.enum(['gateway', 'auth-service', 'token-service', 'workspace-service', 'permission-service']);
+export type Caller = z.infer<typeof callerSchema>;
+
+/**
+ * Who the gateway verified. No field at all means an anonymous caller of a public route;
+ * `caller` marks a call from one of our own processes to another's internal routes.
+ */
 export const identitySchema = z.object({
   user: userIdentitySchema.optional(),
   service: serviceIdentitySchema.optional(),
   admin: adminIdentitySchema.optional(),
+  caller: callerSchema.optional(),
 });
 
 export type UserIdentity = z.infer<typeof userIdentitySchema>;
@@ -128,6 +136,13 @@ export function currentAdmin(req: { identity: Identity }): AdminIdentity {
   const admin = req.identity.admin;
   if (!admin) throw new AuthenticationError('Not authenticated');
   return admin;
+}
+
+/** Internal routes (`/internal/*`, never in the gateway's table) accept only our own processes. */
+export function requireCaller(req: { identity: Identity }, ...allowed: Caller[]): Caller {
+  const caller = req.identity.caller;
+  if (!caller || (allowed.length > 0 && !allowed.includes(caller))) throw new NotAllowedError('Internal route');
+  return caller;
 }
 
 const ROLE_RANK: Record<WorkspaceRole, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };

@@ -12,3 +12,5 @@ export type { ServiceAppOptions } from './service-app';
 export { parseInput } from './validate';
 export type { InputLocation } from './validate';
 export { respond } from './respond';
+export { createServiceClient } from './client';
+export type { ServiceCall, ServiceClient, ServiceClientOptions } from './client';

@@ -19,12 +19,16 @@ export interface ServiceDeps<C extends BaseEnv> {
   logger: Logger;
   prisma: Database;
   redis: Redis;
+  /** Registers cleanup (subscriptions, timers) run when the process or the test closes, last first. */
+  onClose(closer: () => Promise<unknown>): void;
 }
 
 export interface ServiceDefinition<C extends BaseEnv & { PORT: number }> {
   name: string;
   loadConfig(env: Env): C;
   createApp(deps: ServiceDeps<C>): RequestListener;
+  /** Background work (jobs, sequencers) started once the process listens; stop it via deps.onClose. */
+  background?(deps: ServiceDeps<C>): void;
 }
 
 export interface StartedService<C extends BaseEnv> extends RunningServer {
@@ -54,14 +58,16 @@ export async function startService<C extends BaseEnv & { PORT: number }>(
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
   await prisma.$connect(); // open the pool now, not on the first request
   const redis = createRedisClient(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX });
-  const deps: ServiceDeps<C> = { config, logger, prisma, redis };
+  const closers: Array<() => Promise<unknown>> = [];
+  const deps: ServiceDeps<C> = { config, logger, prisma, redis, onClose: (closer) => closers.unshift(closer) };
   const running = await serve(definition.createApp(deps), {
     port: config.PORT,
     host: config.HOST,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    closers: [() => prisma.$disconnect(), () => redis.quit()],
+    closers: [() => runClosers(closers), () => prisma.$disconnect(), () => redis.quit()],
   });
+  definition.background?.(deps);
   closeOnSignals(running, logger);
   logger.info({ port: running.port }, `${definition.name} listening`);
   return { ...running, deps };
@@ -89,4 +95,17 @@ export function serviceApp(deps: ServiceDeps<BaseEnv>, routers: Router[]): Expre
     { logger: deps.logger, internalSecret: deps.config.INTERNAL_SECRET, readiness: readinessChecks(deps) },
     routers,
   );
+}
+
+/** Runs closers in order, each even if an earlier one failed; rethrows the first failure. */
+export async function runClosers(closers: Array<() => Promise<unknown>>): Promise<void> {
+  const failures: unknown[] = [];
+  for (const closer of closers) {
+    try {
+      await closer();
+    } catch (err) {
+      failures.push(err);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
 }

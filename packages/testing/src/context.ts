@@ -1,7 +1,7 @@
 import type { BaseEnv, Env } from '@sentinel/config';
 import { createPrismaClient } from '@sentinel/db';
 import { createLogger } from '@sentinel/http';
-import type { ServiceDeps } from '@sentinel/runtime';
+import { runClosers, type ServiceDeps } from '@sentinel/runtime';
 import { createTestDatabase } from './database';
 import { TEST_INTERNAL_SECRET } from './identity';
 import { createTestRedis } from './redis';
@@ -37,12 +37,20 @@ export async function createTestContext<C extends BaseEnv>(
   };
   const config = loadConfig(env);
   const prisma = createPrismaClient(database.url, { poolSize: 5 });
-  const deps: ServiceDeps<C> = { config, logger: createLogger('test', 'silent'), prisma, redis: redis.client };
+  const closers: Array<() => Promise<unknown>> = [];
+  const deps: ServiceDeps<C> = {
+    config,
+    logger: createLogger('test', 'silent'),
+    prisma,
+    redis: redis.client,
+    onClose: (closer) => closers.unshift(closer),
+  };
   return {
     deps,
     databaseUrl: database.url,
     env,
     close: async () => {
+      await runClosers(closers);
       await prisma.$disconnect();
       await redis.cleanup();
       await database.drop();

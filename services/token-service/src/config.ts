@@ -1,12 +1,31 @@
 import { baseEnvSchema, envPort, parseConfig, type Env } from '@sentinel/config';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+const hex32 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes as 64 hex digits');
 
 export const configSchema = baseEnvSchema.extend({
   PORT: envPort(9012),
+  /** Encrypts private signing keys (and every other encrypted column) at rest. */
+  ENCRYPTION_KEY: hex32,
+  /** The key before the last change of ENCRYPTION_KEY: still decrypts until re-encryption is done. */
+  ENCRYPTION_KEY_PREVIOUS: hex32.optional(),
+  /** How often the background job looks for rows still encrypted under an old key. */
+  REENCRYPT_INTERVAL_MS: z.coerce.number().int().min(50).default(60_000),
+  /** Load the signing key from PEM files instead of generating one. */
+  JWT_PRIVATE_KEY_PATH: z.string().optional(),
+  JWT_PUBLIC_KEY_PATH: z.string().optional(),
+  JWT_KEY_BITS: z.coerce.number().pipe(z.union([z.literal(2048), z.literal(3072)])).default(2048),
+  ACCESS_TOKEN_EXPIRE_MINUTES: z.coerce.number().positive().default(15),
+  REFRESH_TOKEN_EXPIRE_DAYS: z.coerce.number().positive().default(7),
+  ADMIN_TOKEN_EXPIRE_MINUTES: z.coerce.number().positive().default(60),
+  /** Seconds of clock skew accepted when verifying tokens (at most 60). */
+  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
+  /** How long a verified service key stays cached (invalidated at once on rotate/deactivate). */
+  SERVICE_KEY_CACHE_SECONDS: z.coerce.number().int().min(1).default(300),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 export function loadConfig(env: Env): Config {
-  return parseConfig(configSchema, env, { secrets: { INTERNAL_SECRET: 'text' } });
+  return parseConfig(configSchema, env, { secrets: { INTERNAL_SECRET: 'text', ENCRYPTION_KEY: 'hex32' } });
 }
