@@ -17,6 +17,7 @@ const dirs = [
   'packages/crypto',
   'packages/http',
   'packages/db',
+  'packages/denylist',
   'packages/redis',
   'packages/testing',
   'services/gateway',

@@ -74,3 +74,44 @@ export function report(rows: Measurement[], ratios: Array<[string, string, strin
     if (a && b) console.log(`${label.padEnd(58)}${fmt(a.requestsPerSecond / b.requestsPerSecond, 2)}`);
   }
 }
+
+/**
+ * A closed loop for requests that cannot be replayed (each refresh consumes its token):
+ * `workers` loops run `step` back to back for the duration; latency is per step.
+ */
+export async function closedLoop(
+  name: string,
+  workers: number,
+  step: (worker: number) => Promise<boolean>,
+  durationSeconds = Number(process.env.BENCH_DURATION ?? 10),
+): Promise<Measurement> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + durationSeconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        const ok = await step(worker).catch(() => false);
+        latencies.push(performance.now() - t0);
+        if (!ok) errors += 1;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { name, requestsPerSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors, non2xx: 0 };
+}
+
+/** How many times `fn` runs per second on one thread, for `seconds`. */
+export function opsPerSecond(name: string, fn: () => void, seconds = 2): Measurement {
+  let count = 0;
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    fn();
+    count += 1;
+  }
+  return { name, requestsPerSecond: count / ((performance.now() - started) / 1000), p50: 0, p99: 0, errors: 0, non2xx: 0 };
+}

@@ -3,10 +3,12 @@
  * (docs/platform.md). Every run is 32 connections for BENCH_DURATION seconds (default 10).
  *   (a) a bare node:http keep-alive proxy in front of a constant node:http upstream
  *   (b) Express 5 + http-proxy-middleware (keep-alive) in front of a constant Express 5 handler
- * Later runs (gateway auth, permission checks, refresh) are added as those paths exist.
+ * Then: refresh-token rotation through the gateway, next to raw RS256 signatures per second.
+ * Later runs (gateway auth, permission checks) are added as those paths exist.
  */
 import { freePort } from '@sentinel/testing';
 import { measure, report, startFixture, stopAll, type Measurement } from './harness';
+import { refreshBench } from './refresh';
 
 const BASELINE_A = '(a) node:http proxy -> node:http constant';
 const BASELINE_B = '(b) express + http-proxy-middleware -> express constant';
@@ -29,7 +31,7 @@ async function baselines(): Promise<Measurement[]> {
 }
 
 async function main(): Promise<void> {
-  const rows = await baselines();
+  const rows = [...(await baselines()), ...(await refreshBench())];
   report(rows, [['b/a (the framework against the machine)', BASELINE_B, BASELINE_A]]);
 }
 

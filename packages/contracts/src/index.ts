@@ -3,3 +3,6 @@
 export * from './common';
 export * from './auth';
 export * from './users';
+export * from './tokens';
+export * from './service-apps';
+export * from './keys';

@@ -1,4 +1,5 @@
 import express, { type Express, type Router } from 'express';
+import type { HttpError } from './errors';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { createHealthRouter, type ReadinessCheck } from './health';
 import { requireInternalIdentity } from './identity';
@@ -10,6 +11,11 @@ export interface ServiceAppOptions {
   readiness: Record<string, ReadinessCheck>;
   /** JSON body limit (default 1 MiB). */
   bodyLimit?: string;
+  /**
+   * Paths whose unparsable bodies answer this error instead of 422 (POST /auth/refresh answers
+   * every failure with the same 401).
+   */
+  bodyErrors?: Record<string, HttpError>;
 }
 
 /**
@@ -24,7 +30,10 @@ export function createServiceApp(options: ServiceAppOptions, routers: Router[]):
   app.use(requestLogger(options.logger));
   app.use(createHealthRouter(options.readiness));
   app.use(requireInternalIdentity(options.internalSecret));
-  app.use(express.json({ limit: options.bodyLimit ?? '1mb' }));
+  const json = express.json({ limit: options.bodyLimit ?? '1mb' });
+  app.use((req, res, next) => {
+    json(req, res, (err?: unknown) => next(err && (options.bodyErrors?.[req.path] ?? err)));
+  });
   for (const router of routers) app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -10,6 +10,7 @@ import {
   type Logger,
   type ReadinessCheck,
   type RunningServer,
+  type ServiceAppOptions,
 } from '@sentinel/http';
 import { createRedisClient, type Redis } from '@sentinel/redis';
 
@@ -90,9 +91,13 @@ export function readinessChecks(deps: Pick<ServiceDeps<BaseEnv>, 'prisma' | 'red
 }
 
 /** A service's Express app: the shared skeleton (createServiceApp) around its routers. */
-export function serviceApp(deps: ServiceDeps<BaseEnv>, routers: Router[]): Express {
+export function serviceApp(
+  deps: ServiceDeps<BaseEnv>,
+  routers: Router[],
+  options: Pick<ServiceAppOptions, 'bodyLimit' | 'bodyErrors'> = {},
+): Express {
   return createServiceApp(
-    { logger: deps.logger, internalSecret: deps.config.INTERNAL_SECRET, readiness: readinessChecks(deps) },
+    { logger: deps.logger, internalSecret: deps.config.INTERNAL_SECRET, readiness: readinessChecks(deps), ...options },
     routers,
   );
 }

@@ -20,6 +20,8 @@ export const configSchema = baseEnvSchema.extend({
   ADMIN_TOKEN_EXPIRE_MINUTES: z.coerce.number().positive().default(60),
   /** Seconds of clock skew accepted when verifying tokens (at most 60). */
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
+  /** How often the Redis mirror of the denylist is rebuilt from Postgres (and its marker renewed). */
+  DENYLIST_REBUILD_INTERVAL_MS: z.coerce.number().int().min(50).default(20_000),
   /** How long a verified service key stays cached (invalidated at once on rotate/deactivate). */
   SERVICE_KEY_CACHE_SECONDS: z.coerce.number().int().min(1).default(300),
 });

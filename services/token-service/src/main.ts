@@ -1,5 +1,15 @@
 import { runService } from '@sentinel/runtime';
 import { createApp } from './app';
 import { loadConfig } from './config';
+import { startDenylistRebuild } from './jobs/denylist';
+import { startReencryption } from './jobs/reencrypt';
 
-runService({ name: 'token-service', loadConfig, createApp });
+runService({
+  name: 'token-service',
+  loadConfig,
+  createApp,
+  background: (deps) => {
+    startReencryption(deps);
+    startDenylistRebuild(deps);
+  },
+});

@@ -1,0 +1,4 @@
+export { createServiceApps } from './service';
+export type { ServiceApps, ServiceAppsDeps, ServiceAppWithKey } from './service';
+export type { Actor, ServiceApp } from './repository';
+export type { ServiceKeyVerifier, VerifiedServiceKey } from './verify';

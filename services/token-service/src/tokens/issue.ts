@@ -1,0 +1,106 @@
+import { randomToken, sha256Hex } from '@sentinel/crypto';
+import { recordActivity } from '@sentinel/db';
+import { AuthenticationError, NotAllowedError } from '@sentinel/http';
+import { minutesToSeconds, signAccessToken, signAdminToken, type AccessClaims, type SignedToken } from './claims';
+import { refreshLifetimeMs, type TokenContext, type TokenPair } from './context';
+
+export class NotAMemberError extends NotAllowedError {
+  constructor() {
+    super('Not a member of this workspace');
+  }
+}
+
+/**
+ * The claims of an access token for this user in this workspace, read now from the database:
+ * role and groups are always current. Undefined when the user is inactive or not a member.
+ */
+export async function currentClaims(ctx: TokenContext, userId: string, workspaceId: string): Promise<AccessClaims | undefined> {
+  const [user, membership, groups] = await Promise.all([
+    ctx.prisma.user.findUnique({ where: { id: userId }, select: { email: true, name: true, isActive: true } }),
+    ctx.prisma.workspaceMembership.findUnique({
+      where: { workspaceId_userId: { workspaceId, userId } },
+      select: { role: true, workspace: { select: { slug: true } } },
+    }),
+    ctx.prisma.groupMembership.findMany({ where: { userId, group: { workspaceId } }, select: { groupId: true } }),
+  ]);
+  if (!user?.isActive || !membership) return undefined;
+  return {
+    sub: userId,
+    email: user.email,
+    name: user.name,
+    wid: workspaceId,
+    wslug: membership.workspace.slug,
+    wrole: membership.role,
+    groups: groups.map((g) => g.groupId).sort(),
+  };
+}
+
+export async function signAccess(ctx: TokenContext, claims: AccessClaims): Promise<SignedToken> {
+  const key = await ctx.keys.signingKey();
+  return signAccessToken(key, ctx.config.BASE_URL, claims, minutesToSeconds(ctx.config.ACCESS_TOKEN_EXPIRE_MINUTES));
+}
+
+/** A new refresh token: 256 random bits, of which only the SHA-256 is stored. */
+export function newRefreshToken(): { raw: string; hash: string } {
+  const raw = randomToken(32);
+  return { raw, hash: sha256Hex(raw) };
+}
+
+export interface IssueRequest {
+  userId: string;
+  workspaceId: string;
+  clientAppId?: string | null;
+  /** Activity action recorded with the new session (e.g. token_issued, workspace_switched). */
+  action: string;
+}
+
+/** Starts a new session (refresh family) for a member of the workspace and returns its first pair. */
+export async function issuePair(ctx: TokenContext, request: IssueRequest): Promise<TokenPair> {
+  const claims = await currentClaims(ctx, request.userId, request.workspaceId);
+  if (!claims) throw new NotAMemberError();
+  const access = await signAccess(ctx, claims);
+  const refresh = newRefreshToken();
+  const expiresAt = new Date(Date.now() + refreshLifetimeMs(ctx.config));
+  await ctx.prisma.$transaction(async (tx) => {
+    const family = await tx.refreshTokenFamily.create({
+      data: {
+        userId: request.userId,
+        workspaceId: request.workspaceId,
+        clientAppId: request.clientAppId ?? null,
+        expiresAt,
+        tokens: {
+          create: {
+            tokenHash: refresh.hash,
+            accessJti: access.jti,
+            accessExpiresAt: access.expiresAt,
+            expiresAt,
+          },
+        },
+      },
+      select: { id: true },
+    });
+    await recordActivity(tx, {
+      action: request.action,
+      actorId: request.userId,
+      targetType: 'session',
+      targetId: family.id,
+      workspaceId: request.workspaceId,
+      detail: { client_app_id: request.clientAppId ?? null },
+    });
+  });
+  return { access_token: access.token, refresh_token: refresh.raw, token_type: 'bearer', expires_in: access.expiresIn };
+}
+
+/** The admin_token for an active user who is an admin (the caller decides who is one). */
+export async function issueAdminToken(ctx: TokenContext, userId: string): Promise<{ token: string; expires_in: number; jti: string }> {
+  const user = await ctx.prisma.user.findUnique({ where: { id: userId }, select: { email: true, name: true, isActive: true } });
+  if (!user?.isActive) throw new AuthenticationError('User is not active');
+  const key = await ctx.keys.signingKey();
+  const signed = signAdminToken(
+    key,
+    ctx.config.BASE_URL,
+    { sub: userId, email: user.email, name: user.name },
+    minutesToSeconds(ctx.config.ADMIN_TOKEN_EXPIRE_MINUTES),
+  );
+  return { token: signed.token, expires_in: signed.expiresIn, jti: signed.jti };
+}

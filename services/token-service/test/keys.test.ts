@@ -1,0 +1,197 @@
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKeyRing, envelopeKid } from '@sentinel/crypto';
+import { createPrismaClient } from '@sentinel/db';
+import { createTestContext, type TestContext } from '@sentinel/testing';
+import { loadConfig, type Config } from '../src/config';
+import { createKeyStore, jwkThumbprint, privateKeyAad, publishWindowMs, type KeyStore } from '../src/keys';
+
+const env = { ACCESS_TOKEN_EXPIRE_MINUTES: '0.05', ADMIN_TOKEN_EXPIRE_MINUTES: '0.02', JWT_CLOCK_SKEW_SECONDS: '0' };
+
+/** Polls `check` until it returns true (for pub/sub delivery within the same process). */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const derOf = (key: KeyObject) => key.export({ type: 'pkcs8', format: 'der' });
+
+describe('RFC 7638 thumbprint', () => {
+  it('when the RFC example key is given, then its thumbprint is the one in the RFC', () => {
+    const n =
+      '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw';
+    const key = createPublicKey({ key: { kty: 'RSA', n, e: 'AQAB' }, format: 'jwk' });
+    expect(jwkThumbprint(key)).toBe('NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs');
+  });
+});
+
+describe('signing key store', () => {
+  let ctx: TestContext<Config>;
+  let store: KeyStore;
+  const extraClients: Array<{ $disconnect(): Promise<void> }> = [];
+
+  /** Another replica: its own pool and subscriber over the same database and Redis prefix. */
+  const replica = (config: Config = ctx.deps.config): KeyStore => {
+    const prisma = createPrismaClient(ctx.databaseUrl, { poolSize: 2 });
+    extraClients.push(prisma);
+    return createKeyStore({ ...ctx.deps, config, prisma });
+  };
+
+  beforeAll(async () => {
+    ctx = await createTestContext(loadConfig, env);
+  });
+  afterAll(async () => {
+    await ctx.close();
+    await Promise.all(extraClients.map((c) => c.$disconnect()));
+  });
+
+  it('when several replicas start at once on an empty table, then exactly one key becomes active and all sign with it', async () => {
+    const replicas = [replica(), replica(), replica(), replica()];
+    const keys = await Promise.all(replicas.map((r) => r.signingKey()));
+    expect(new Set(keys.map((k) => k.kid)).size).toBe(1);
+    const rows = await ctx.deps.prisma.signingKey.findMany();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.retiredAt).toBeNull();
+    store = createKeyStore(ctx.deps);
+    const key = await store.signingKey();
+    expect(key.kid).toBe(keys[0]?.kid);
+    // The kid is the RFC 7638 thumbprint of the key.
+    expect(key.kid).toBe(jwkThumbprint(createPublicKey(key.privateKey)));
+    expect(key.privateKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(await ctx.deps.prisma.activityLog.count({ where: { action: 'signing_key_created' } })).toBe(1);
+  });
+
+  it('when asked twice, then the same KeyObject is returned (no decryption per call)', async () => {
+    const one = await store.signingKey();
+    const two = await store.signingKey();
+    expect(two.privateKey).toBe(one.privateKey);
+  });
+
+  it('when the rows are read, then no private key material is stored in clear and the envelope is bound to its row', async () => {
+    const { kid, privateKey } = await store.signingKey();
+    const rows = await ctx.deps.prisma.$queryRaw<Array<Record<string, unknown>>>`SELECT * FROM signing_keys`;
+    const dump = JSON.stringify(rows);
+    const der = derOf(privateKey);
+    expect(dump).not.toContain('PRIVATE KEY');
+    expect(String(rows[0]?.private_key_encrypted)).not.toContain('BEGIN');
+    expect(dump).not.toContain(der.toString('base64').slice(40, 120));
+    expect(dump).not.toContain(der.toString('base64url').slice(40, 120));
+    expect(dump).not.toContain(der.toString('hex').slice(80, 240));
+    const d = privateKey.export({ format: 'jwk' }).d ?? '';
+    expect(d.length).toBeGreaterThan(100);
+    expect(dump).not.toContain(d.slice(0, 60));
+
+    const envelope = String(rows[0]?.private_key_encrypted);
+    const ring = createKeyRing({ current: ctx.deps.config.ENCRYPTION_KEY });
+    expect(envelopeKid(envelope)).toBe(ring.currentKid);
+    expect(ring.decrypt(envelope, privateKeyAad(kid)).equals(der)).toBe(true);
+    expect(() => ring.decrypt(envelope, privateKeyAad('another-kid'))).toThrow(/altered or belongs to another row/);
+  });
+
+  it.each([
+    ['a path', '../../etc/passwd'],
+    ['SQL', "x' OR '1'='1"],
+    ['SQL with a comment', "'; DROP TABLE signing_keys; --"],
+    ['empty', ''],
+    ['huge', 'A'.repeat(100_000)],
+    ['well-formed but unknown', 'A'.repeat(43)],
+    ['not a string', 42 as unknown as string],
+  ])('when the kid is junk (%s), then verificationKey is undefined without error', async (_name, kid) => {
+    await expect(store.verificationKey(kid)).resolves.toBeUndefined();
+  });
+
+  it('when the key is rotated, then the new key signs, the old one stays published until publish_until, and the rotation is logged', async () => {
+    const old = await store.signingKey();
+    const other = replica();
+    expect((await other.signingKey()).kid).toBe(old.kid);
+    const actorId = '0b9a7c4e-3f61-4d0c-9a35-6a1f1f0c2b11';
+    const before = Date.now();
+    const { kid } = await store.rotate(actorId);
+    const after = Date.now();
+
+    expect(kid).not.toBe(old.kid);
+    expect((await store.signingKey()).kid).toBe(kid);
+    expect((await store.published()).map((k) => k.kid)).toEqual([kid, old.kid]);
+    expect(await store.verificationKey(old.kid)).toBeDefined();
+    expect(await store.verificationKey(kid)).toBeDefined();
+    // The other replica hears about it through Redis, long before its cache TTL.
+    await eventually(async () => (await other.signingKey()).kid === kid);
+    expect((await other.published())[0]?.kid).toBe(kid);
+
+    const oldRow = await ctx.deps.prisma.signingKey.findUniqueOrThrow({ where: { kid: old.kid } });
+    const window = publishWindowMs(ctx.deps.config);
+    // longest lifetime (0.05 min = 3 s) + skew (0) + the cache TTL (5 s).
+    expect(window).toBe(8_000);
+    expect(oldRow.retiredAt?.getTime()).toBeGreaterThanOrEqual(before - 5);
+    expect(oldRow.publishUntil!.getTime() - oldRow.retiredAt!.getTime()).toBe(window);
+    expect(oldRow.retiredAt!.getTime()).toBeLessThanOrEqual(after);
+    const active = await ctx.deps.prisma.signingKey.findMany({ where: { retiredAt: null } });
+    expect(active.map((r) => r.kid)).toEqual([kid]);
+
+    const entries = await ctx.deps.prisma.activityLog.findMany({ where: { action: 'signing_key_rotated' } });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actorId, targetType: 'signing_key', detail: { kid, previous_kid: old.kid } });
+  });
+
+  it('when a retired key is past publish_until, then it is neither published nor usable for verification', async () => {
+    const [, retired] = await store.published();
+    expect(retired).toBeDefined();
+    await ctx.deps.prisma.signingKey.update({ where: { kid: retired!.kid }, data: { publishUntil: new Date(Date.now() - 1000) } });
+    const fresh = replica();
+    expect((await fresh.published()).map((k) => k.kid)).not.toContain(retired!.kid);
+    expect(await fresh.verificationKey(retired!.kid)).toBeUndefined();
+  });
+
+  it('when another replica rotates, then an unknown but real kid is found by reloading', async () => {
+    const mine = replica();
+    await mine.signingKey();
+    const { kid } = await replica().rotate();
+    // Even without waiting for the message, a token with the new kid verifies here.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await mine.verificationKey(kid)).toBeDefined();
+  });
+
+  describe('with JWT_PRIVATE_KEY_PATH', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'sentinel-keys-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    const writeKey = (name: string, type: 'pkcs8' | 'pkcs1') => {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      writeFileSync(join(dir, `${name}.pem`), privateKey.export({ type, format: 'pem' }));
+      writeFileSync(join(dir, `${name}.pub.pem`), publicKey.export({ type: 'spki', format: 'pem' }));
+      return { privateKey, publicKey, path: join(dir, `${name}.pem`), publicPath: join(dir, `${name}.pub.pem`) };
+    };
+
+    it('when a key file is configured and unknown, then it becomes the active key and the previous one stays published', async () => {
+      const file = writeKey('operator', 'pkcs1');
+      const previous = (await store.signingKey()).kid;
+      const config = loadConfig({ ...ctx.env, JWT_PRIVATE_KEY_PATH: file.path, JWT_PUBLIC_KEY_PATH: file.publicPath });
+      const fromFile = replica(config);
+      const key = await fromFile.signingKey();
+      expect(key.kid).toBe(jwkThumbprint(file.publicKey));
+      expect(derOf(key.privateKey).equals(derOf(file.privateKey))).toBe(true);
+      expect((await fromFile.published()).map((k) => k.kid).slice(0, 2)).toEqual([key.kid, previous]);
+      // Stored encrypted like any other key.
+      const row = await ctx.deps.prisma.signingKey.findUniqueOrThrow({ where: { kid: key.kid } });
+      expect(row.privateKeyEncrypted).not.toContain('BEGIN');
+      // A second start with the same file changes nothing.
+      await replica(config).signingKey();
+      expect(await ctx.deps.prisma.signingKey.count({ where: { retiredAt: null } })).toBe(1);
+    });
+
+    it('when JWT_PUBLIC_KEY_PATH is not the public half of the private key, then the store refuses it', async () => {
+      const one = writeKey('one', 'pkcs8');
+      const two = writeKey('two', 'pkcs8');
+      const config = loadConfig({ ...ctx.env, JWT_PRIVATE_KEY_PATH: one.path, JWT_PUBLIC_KEY_PATH: two.publicPath });
+      await expect(replica(config).signingKey()).rejects.toThrow(/JWT_PUBLIC_KEY_PATH does not hold the public key/);
+    });
+  });
+});
