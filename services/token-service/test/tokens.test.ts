@@ -260,3 +260,44 @@ describe('logout, revocation and introspection', () => {
     expect(notCaller.status).toBe(403);
   });
 });
+
+describe('internal revocation endpoints', () => {
+  const introspect = (token: string) =>
+    request(t.app).post('/auth/introspect').set(identityHeader({ service: testService() })).send({ token });
+
+  it("when a client app's sessions are revoked, then only that app's sessions end", async () => {
+    const seed = await seedMember(t.ctx.deps.prisma);
+    const app = await t.ctx.deps.prisma.clientApp.create({ data: { name: 'Web', redirectUris: ['http://localhost:3000/cb'] } });
+    const viaApp = await request(t.app)
+      .post('/internal/tokens/issue')
+      .set(asAuthService())
+      .send({ user_id: seed.userId, workspace_id: seed.workspaceId, client_app_id: app.id });
+    const other = await issue(seed);
+    const res = await request(t.app)
+      .post(`/internal/client-apps/${app.id}/revoke-sessions`)
+      .set(asAuthService())
+      .send({ reason: 'client_app_deactivated', actor_id: seed.userId });
+    expect(res.body).toEqual({ families: 1, access_tokens: 1 });
+    expect((await refresh(viaApp.body.refresh_token)).status).toBe(401);
+    expect((await introspect(viaApp.body.access_token)).body).toEqual({ active: false });
+    expect((await refresh(other.refresh_token)).status).toBe(200);
+    const entry = await t.ctx.deps.prisma.activityLog.findFirst({ where: { action: 'client_app_sessions_revoked', targetId: app.id } });
+    expect(entry?.actorId).toBe(seed.userId);
+    expect((await request(t.app).post('/internal/client-apps/nope/revoke-sessions').set(asAuthService()).send({ reason: 'x' })).status).toBe(422);
+  });
+
+  it('when a token is denylisted (admin logout), then it is revoked until its expiry; an expired one is ignored', async () => {
+    const seed = await seedMember(t.ctx.deps.prisma);
+    const pair = await issue(seed);
+    const { payload } = claimsOf(pair.access_token);
+    const deny = (body: object) => request(t.app).post('/internal/denylist').set(asAuthService()).send(body);
+    expect((await deny({ jti: payload.jti, expires_at: payload.exp, user_id: seed.userId, reason: 'admin_logout' })).status).toBe(204);
+    expect((await introspect(pair.access_token)).body).toEqual({ active: false });
+    const expired = randomUUID();
+    expect((await deny({ jti: expired, expires_at: Math.floor(Date.now() / 1000) - 10, reason: 'x' })).status).toBe(204);
+    expect(await t.ctx.deps.prisma.revokedAccessToken.count({ where: { jti: expired } })).toBe(0);
+    expect((await deny({ jti: 'not-a-uuid', expires_at: 1, reason: 'x' })).status).toBe(422);
+    const asUser = await request(t.app).post('/internal/denylist').set(identityHeader({ user: testUser() })).send({});
+    expect(asUser.status).toBe(403);
+  });
+});
