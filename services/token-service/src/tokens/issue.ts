@@ -13,26 +13,20 @@ export class NotAMemberError extends NotAllowedError {
 /**
  * The claims of an access token for this user in this workspace, read now from the database:
  * role and groups are always current. Undefined when the user is inactive or not a member.
+ * One statement: this runs on every refresh.
  */
 export async function currentClaims(ctx: TokenContext, userId: string, workspaceId: string): Promise<AccessClaims | undefined> {
-  const [user, membership, groups] = await Promise.all([
-    ctx.prisma.user.findUnique({ where: { id: userId }, select: { email: true, name: true, isActive: true } }),
-    ctx.prisma.workspaceMembership.findUnique({
-      where: { workspaceId_userId: { workspaceId, userId } },
-      select: { role: true, workspace: { select: { slug: true } } },
-    }),
-    ctx.prisma.groupMembership.findMany({ where: { userId, group: { workspaceId } }, select: { groupId: true } }),
-  ]);
-  if (!user?.isActive || !membership) return undefined;
-  return {
-    sub: userId,
-    email: user.email,
-    name: user.name,
-    wid: workspaceId,
-    wslug: membership.workspace.slug,
-    wrole: membership.role,
-    groups: groups.map((g) => g.groupId).sort(),
-  };
+  const rows = await ctx.prisma.$queryRaw<Array<{ email: string; name: string; role: string; slug: string; groups: string[] }>>`
+    SELECT u.email, u.name, m.role, w.slug,
+           ARRAY(SELECT gm.group_id::text FROM group_memberships gm JOIN groups g ON g.id = gm.group_id
+                 WHERE gm.user_id = u.id AND g.workspace_id = w.id ORDER BY gm.group_id) AS groups
+    FROM users u
+    JOIN workspace_memberships m ON m.user_id = u.id
+    JOIN workspaces w ON w.id = m.workspace_id
+    WHERE u.id = ${userId}::uuid AND m.workspace_id = ${workspaceId}::uuid AND u.is_active`;
+  const row = rows[0];
+  if (!row) return undefined;
+  return { sub: userId, email: row.email, name: row.name, wid: workspaceId, wslug: row.slug, wrole: row.role, groups: row.groups };
 }
 
 export async function signAccess(ctx: TokenContext, claims: AccessClaims): Promise<SignedToken> {
