@@ -4,8 +4,7 @@
  */
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createPrismaClient, migrateDatabase } from '@sentinel/db';
-import { mintInternalToken } from '@sentinel/http';
-import { freePort, startServiceProcess, type ChildService } from '@sentinel/testing';
+import { freePort, identityHeader, startServiceProcess, type ChildService } from '@sentinel/testing';
 import { Client } from 'pg';
 import { closedLoop, opsPerSecond, type Measurement } from './harness';
 
@@ -43,7 +42,7 @@ export async function refreshBench(): Promise<Measurement[]> {
     for (let i = 0; i < WORKERS; i += 1) {
       const res = await fetch(`http://127.0.0.1:${tokenPort}/internal/tokens/issue`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-sentinel-identity': mintInternalToken(secret, { caller: 'auth-service' }) },
+        headers: { 'content-type': 'application/json', ...identityHeader({ caller: 'auth-service' }, secret) },
         body: JSON.stringify({ user_id: user.id, workspace_id: ws.id }),
       });
       tokens.push(((await res.json()) as { refresh_token: string }).refresh_token);

@@ -3,11 +3,14 @@
  * (docs/platform.md). Every run is 32 connections for BENCH_DURATION seconds (default 10).
  *   (a) a bare node:http keep-alive proxy in front of a constant node:http upstream
  *   (b) Express 5 + http-proxy-middleware (keep-alive) in front of a constant Express 5 handler
+ *   (c) GET /auth/me with a valid JWT through the real gateway to the real token-service: the
+ *       whole authentication pipeline in front of a trivial handler (target: c/b >= 0.8)
  * Then: refresh-token rotation through the gateway, next to raw RS256 signatures per second.
- * Later runs (gateway auth, permission checks) are added as those paths exist.
+ * (d), an authenticated permission check through the gateway, is added with that route.
  */
 import { freePort } from '@sentinel/testing';
 import { measure, report, startFixture, stopAll, type Measurement } from './harness';
+import { GATEWAY_ME, gatewayBench } from './gateway';
 import { refreshBench } from './refresh';
 
 const BASELINE_A = '(a) node:http proxy -> node:http constant';
@@ -31,8 +34,13 @@ async function baselines(): Promise<Measurement[]> {
 }
 
 async function main(): Promise<void> {
-  const rows = [...(await baselines()), ...(await refreshBench())];
-  report(rows, [['b/a (the framework against the machine)', BASELINE_B, BASELINE_A]]);
+  const only = process.env.BENCH_ONLY;
+  const rows = [...(await baselines()), ...(await gatewayBench()), ...(only === 'gateway' ? [] : await refreshBench())];
+  report(rows, [
+    ['b/a (the framework against the machine)', BASELINE_B, BASELINE_A],
+    ['c/b (auth pipeline against the framework; target >= 0.80)', GATEWAY_ME, BASELINE_B],
+    ['c/a (auth pipeline against the machine)', GATEWAY_ME, BASELINE_A],
+  ]);
 }
 
 main().catch((err: unknown) => {

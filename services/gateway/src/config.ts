@@ -1,7 +1,10 @@
-import { baseEnvSchema, envPort, parseConfig, type Env } from '@sentinel/config';
+import { baseEnvSchema, envBoolean, envList, envPort, parseConfig, type Env } from '@sentinel/config';
 import { z } from 'zod';
 
 const serviceUrl = (port: number) => z.url({ protocol: /^https?$/ }).default(`http://127.0.0.1:${port}`);
+const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+/** Requests per window; 0 switches that limit off. */
+const perWindow = (fallback: number) => int(0, fallback);
 
 export const gatewayEnvSchema = baseEnvSchema.extend({
   PORT: envPort(9003),
@@ -10,9 +13,47 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   WORKSPACE_SERVICE_URL: serviceUrl(9013),
   PERMISSION_SERVICE_URL: serviceUrl(9014),
   /** How long the gateway waits for an upstream's response before answering 502. */
-  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  UPSTREAM_TIMEOUT_MS: int(100, 30_000),
   /** How long the gateway waits to connect to an upstream before answering 503. */
-  UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).default(2_000),
+  UPSTREAM_CONNECT_TIMEOUT_MS: int(50, 2_000),
+
+  /** The client IP is the last X-Forwarded-For entry (the one our TLS proxy added), not the socket's. */
+  BEHIND_PROXY: envBoolean(false),
+  /** Origins allowed by CORS besides active client apps' redirect-URI origins and ADMIN_URL's. */
+  CORS_ORIGINS: envList(),
+  /** How long the client apps' origins are cached (seconds). */
+  CORS_CACHE_SECONDS: int(0, 10),
+
+  /** Seconds of clock skew accepted on exp, nbf and iat (at most 60). */
+  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
+  /** A token with a kid we do not know fetches the JWKS again at most once per this many seconds. */
+  JWKS_REFRESH_INTERVAL_SECONDS: int(1, 10),
+  /** The whole key set is re-fetched in the background when older than this (seconds). */
+  JWKS_MAX_AGE_SECONDS: int(1, 300),
+  /** How long a verified service key stays cached in the gateway (dropped at once on rotate/deactivate). */
+  SERVICE_KEY_CACHE_SECONDS: int(0, 300),
+
+  /** Fixed rate-limit window (seconds) of every limit below. */
+  RATE_LIMIT_WINDOW_SECONDS: int(1, 60),
+  /** Requests per window per client: the user for a valid token, else the client IP (0.7: 30/min). */
+  RATE_LIMIT_RPM: perWindow(30),
+  /** Requests per window per service key (service and dual routes). */
+  RATE_LIMIT_SERVICE_RPM: perWindow(6000),
+  /** Per IP on /auth/login, /auth/callback, /auth/workspaces, /auth/token, /auth/refresh (0.7: 10/min). */
+  RATE_LIMIT_AUTH_RPM: perWindow(10),
+  /** Per IP on /auth/admin/login and /auth/admin/callback (0.7: 5/min). */
+  RATE_LIMIT_ADMIN_LOGIN_RPM: perWindow(5),
+  /** Per IP on the admin bulk-status, service-app creation and CSV execute mutations (0.7: 5/min). */
+  RATE_LIMIT_ADMIN_BULK_RPM: perWindow(5),
+  /** Per IP on POST /admin/users/{id}/revoke-tokens (0.7: 10/min). */
+  RATE_LIMIT_ADMIN_REVOKE_RPM: perWindow(10),
+  /** Per IP on POST /admin/service-apps/{id}/rotate-key (0.7: 3/min). */
+  RATE_LIMIT_ADMIN_ROTATE_RPM: perWindow(3),
+
+  /** Largest request body (bytes); larger gets 413. */
+  BODY_LIMIT_BYTES: int(1, 1024 * 1024),
+  /** Largest body of /admin/import/csv/* (bytes). */
+  CSV_IMPORT_BODY_LIMIT_BYTES: int(1, 5 * 1024 * 1024),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;

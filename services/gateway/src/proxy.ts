@@ -2,7 +2,9 @@ import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { INTERNAL_IDENTITY_HEADER, REQUEST_ID_HEADER, type Logger } from '@sentinel/http';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
+import { countStreamedBody } from './body';
 import type { GatewayConfig } from './config';
+import { isNoStorePath } from './headers';
 import type { Upstream } from './routes';
 
 /** Set on the request by the gateway before proxying: the signed internal identity. */
@@ -38,6 +40,8 @@ function sendError(res: ServerResponse | Socket, status: number, detail: string)
     res.destroy();
     return;
   }
+  // Already answered by the gateway itself (a streamed body over the limit got its 413).
+  if (res.writableEnded) return;
   if (res.headersSent) {
     res.destroy();
     return;
@@ -70,13 +74,21 @@ export function createUpstreamProxies(config: GatewayConfig, logger: Logger): Up
       agent,
       xfwd: true,
       on: {
-        proxyReq: (proxyReq, req) => {
+        proxyReq: (proxyReq, req, res) => {
           const identity = (req as ForwardedRequest)[FORWARD_IDENTITY];
           if (identity) proxyReq.setHeader(INTERNAL_IDENTITY_HEADER, identity);
           else proxyReq.removeHeader(INTERNAL_IDENTITY_HEADER);
           const requestId = req.headers[REQUEST_ID_HEADER];
           if (typeof requestId === 'string') proxyReq.setHeader(REQUEST_ID_HEADER, requestId);
           boundWaits(proxyReq, config);
+          countStreamedBody(req, res, proxyReq);
+        },
+        proxyRes: (proxyRes, req) => {
+          // The upstream's answer cannot make these cacheable (its headers are copied after this).
+          if (isNoStorePath((req.url ?? '').split('?')[0] ?? '')) {
+            proxyRes.headers['cache-control'] = 'no-store';
+            proxyRes.headers.pragma = 'no-cache';
+          }
         },
         error: (err, req, res) => {
           const code = (err as NodeJS.ErrnoException).code ?? '';

@@ -1,0 +1,92 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { INTERNAL_IDENTITY_HEADER, mintInternalToken, type Logger } from '@sentinel/http';
+import jwksClient from 'jwks-rsa';
+
+export interface KeySetOptions {
+  /** token-service's base URL (its JWKS is at /.well-known/jwks.json). */
+  tokenServiceUrl: string;
+  internalSecret: string;
+  /** An unknown kid fetches the set again at most once per this interval. */
+  refreshIntervalMs: number;
+  /** A set older than this is re-fetched in the background. */
+  maxAgeMs: number;
+  logger: Logger;
+  timeoutMs?: number;
+}
+
+export interface KeySet {
+  /** The public key of `kid` from our own JWKS, or undefined. Never blocks on a known kid. */
+  key(kid: string): KeyObject | undefined | Promise<KeyObject | undefined>;
+  /** Fetches the set now (at start; tests). */
+  refresh(): Promise<void>;
+}
+
+/**
+ * token-service's signing keys, each held as a `KeyObject` per kid (handing jsonwebtoken the PEM
+ * that jwks-rsa returns costs a parse per verification, five times slower: platform.md). A kid we
+ * do not know triggers at most one fetch per refresh interval, so junk kids cannot make us hammer
+ * token-service; the set is renewed in the background once it is older than its max age, so keys
+ * that token-service stopped publishing stop being accepted.
+ */
+export function createKeySet(options: KeySetOptions): KeySet {
+  const jwksUri = new URL('/.well-known/jwks.json', options.tokenServiceUrl).toString();
+  const client = jwksClient({
+    jwksUri,
+    cache: false,
+    rateLimit: false,
+    // Our own fetch: every call to a service carries a fresh internal identity (token-service
+    // refuses anything else), and waits a bounded time.
+    fetcher: async (uri) => {
+      const res = await fetch(uri, {
+        headers: { [INTERNAL_IDENTITY_HEADER]: mintInternalToken(options.internalSecret, { caller: 'gateway' }) },
+        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      });
+      if (!res.ok) throw new Error(`JWKS answered ${res.status}`);
+      return (await res.json()) as { keys: unknown };
+    },
+  });
+
+  let keys = new Map<string, KeyObject>();
+  let fetchedAt = 0;
+  let lastAttempt = 0;
+  let lastFailed = false;
+  let inFlight: Promise<void> | undefined;
+  /** After a failed fetch (token-service starting, say) retry sooner, still at most once a second. */
+  const minInterval = () => (lastFailed ? Math.min(1000, options.refreshIntervalMs) : options.refreshIntervalMs);
+
+  const refresh = (): Promise<void> => {
+    inFlight ??= (async () => {
+      lastAttempt = Date.now();
+      try {
+        const signingKeys = await client.getSigningKeys();
+        const next = new Map<string, KeyObject>();
+        for (const k of signingKeys) {
+          if (k.alg !== undefined && k.alg !== 'RS256') continue;
+          // Keep the KeyObject we already have for a kid: the same key, no new parse.
+          next.set(k.kid, keys.get(k.kid) ?? createPublicKey(k.getPublicKey()));
+        }
+        keys = next;
+        fetchedAt = Date.now();
+        lastFailed = false;
+      } catch (err) {
+        lastFailed = true;
+        options.logger.warn({ err }, 'JWKS fetch failed; keeping the keys we have');
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  };
+
+  return {
+    key(kid) {
+      const now = Date.now();
+      const found = keys.get(kid);
+      if (now - fetchedAt > options.maxAgeMs && now - lastAttempt > minInterval()) void refresh();
+      if (found) return found;
+      if (now - lastAttempt < minInterval() && inFlight === undefined) return undefined;
+      return refresh().then(() => keys.get(kid));
+    },
+    refresh,
+  };
+}
