@@ -33,7 +33,9 @@ export async function refreshBench(): Promise<Measurement[]> {
   try {
     const [tokenPort, gatewayPort] = [await freePort(), await freePort()];
     services.push(await startServiceProcess('token-service', tokenPort, env));
-    services.push(await startServiceProcess('gateway', gatewayPort, { ...env, TOKEN_SERVICE_URL: `http://127.0.0.1:${tokenPort}` }));
+    // The limiter stays on the path, with limits no benchmark reaches.
+    const gatewayEnv = { ...env, TOKEN_SERVICE_URL: `http://127.0.0.1:${tokenPort}`, RATE_LIMIT_RPM: '100000000', RATE_LIMIT_AUTH_RPM: '100000000' };
+    services.push(await startServiceProcess('gateway', gatewayPort, gatewayEnv));
 
     const user = await prisma.user.create({ data: { email: 'bench@example.com', name: 'Bench' } });
     const ws = await prisma.workspace.create({ data: { slug: 'bench', name: 'Bench' } });

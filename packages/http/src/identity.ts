@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import { workspaceRoleSchema } from '@sentinel/contracts';
@@ -73,8 +74,23 @@ export interface MintOptions {
   ttlSeconds?: number;
 }
 
+/**
+ * The secret as a KeyObject, made once per secret: handed a string, jsonwebtoken first tries to
+ * parse it as an asymmetric key (and throws) on every call, which cost a third of a service's CPU.
+ */
+const secretKeys = new Map<string, KeyObject>();
+function secretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    if (secretKeys.size >= 16) secretKeys.clear(); // a process knows one or two secrets
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
+
 export function mintInternalToken(secret: string, identity: Identity, options: MintOptions = {}): string {
-  return jwt.sign({ idn: identity }, secret, {
+  return jwt.sign({ idn: identity }, secretKey(secret), {
     algorithm: 'HS256',
     audience: AUDIENCE,
     issuer: ISSUER,
@@ -85,7 +101,7 @@ export function mintInternalToken(secret: string, identity: Identity, options: M
 /** The identity in a valid internal token, or undefined for anything else. */
 export function verifyInternalToken(secret: string, token: string): Identity | undefined {
   try {
-    const payload = jwt.verify(token, secret, {
+    const payload = jwt.verify(token, secretKey(secret), {
       algorithms: ['HS256'],
       audience: AUDIENCE,
       issuer: ISSUER,
