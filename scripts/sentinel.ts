@@ -10,6 +10,7 @@ import { loadConfig as authConfig } from '../services/auth-service/src/config';
 import { loadConfig as gatewayConfig } from '../services/gateway/src/config';
 import { loadConfig as permissionConfig } from '../services/permission-service/src/config';
 import { createServiceAppFromCli } from '../services/token-service/src/service-apps/cli';
+import { createClientAppFromCli, parseClientAppArgs } from '../services/auth-service/src/client-apps/cli';
 import { rotateKeyFromCli } from '../services/token-service/src/keys/cli';
 import { loadConfig as tokenConfig } from '../services/token-service/src/config';
 import { loadConfig as workspaceConfig } from '../services/workspace-service/src/config';
@@ -126,6 +127,23 @@ const commands: Record<string, Command> = {
       console.error(`Created service app "${app.name}" for service '${app.serviceName}' (id ${app.id}).`);
       console.error('WARNING: this API key is shown only once. Store it now; it cannot be retrieved again.');
       console.log(apiKey);
+      return 0;
+    },
+  },
+
+  'client-apps create': {
+    usage: 'client-apps create --name <name> --redirect-uri <uri> [--redirect-uri <uri> …]',
+    summary: 'register a client app (the redirect URIs provider login may return to)',
+    run: async (args, env) => {
+      const options = parseClientAppArgs(args);
+      if (typeof options === 'string') return usageError(options, 'client-apps create');
+      const result = await createClientAppFromCli(options, env);
+      if (!result.ok) {
+        for (const problem of result.problems) console.error(problem);
+        return 1;
+      }
+      console.error(`Created client app "${result.app.name}" (id ${result.app.id}) for ${result.app.redirect_uris.join(', ')}.`);
+      console.log(result.app.id);
       return 0;
     },
   },

@@ -5,4 +5,6 @@ export * from './auth';
 export * from './users';
 export * from './tokens';
 export * from './service-apps';
+export * from './login';
+export * from './client-apps';
 export * from './keys';
