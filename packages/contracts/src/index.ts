@@ -8,3 +8,4 @@ export * from './service-apps';
 export * from './login';
 export * from './client-apps';
 export * from './keys';
+export * from './permissions';

@@ -1,9 +1,20 @@
 import { serviceApp, type ServiceDeps } from '@sentinel/runtime';
 import type { Express } from 'express';
 import type { Config } from './config';
+import { createAccessRepository } from './data/access';
+import { createResourceRepository } from './data/resources';
+import { createChecks } from './domain/checks';
+import { createResources } from './domain/resources';
+import { createChecksRouter } from './http/checks';
+import { createPermissionsRouter } from './http/permissions';
 
 export type AppDeps = ServiceDeps<Config>;
 
 export function createApp(deps: AppDeps): Express {
-  return serviceApp(deps, []);
+  const access = createAccessRepository(deps.prisma);
+  const resources = createResourceRepository(deps.prisma);
+  return serviceApp(deps, [
+    createChecksRouter(createChecks(access)),
+    createPermissionsRouter(createResources({ resources, access })),
+  ]);
 }
