@@ -13,6 +13,8 @@ const CLIENT_ERROR_TYPES: Record<string, { code: ErrorCode; detail: string }> = 
 
 function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
+  // The router cannot decode a param with a broken percent-encoding (`/workspaces/%/members`).
+  if (err instanceof URIError) return new HttpError('input', 'Malformed URL encoding');
   const type = (err as { type?: unknown } | null)?.type;
   if (typeof type === 'string') {
     const known = CLIENT_ERROR_TYPES[type];

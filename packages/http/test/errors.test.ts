@@ -75,3 +75,19 @@ describe('errors', () => {
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('malformed URLs', () => {
+  it('when a path param has a broken percent-encoding, then 400, not 500', async () => {
+    const router = express.Router();
+    router.get('/things/:id', (req, res) => {
+      res.json({ id: req.params.id });
+    });
+    const server = createServiceApp(
+      { logger: createLogger('test', 'silent'), internalSecret: secret, readiness: {} },
+      [router],
+    );
+    const res = await request(server).get('/things/%E0%A4%A').set(auth());
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ detail: 'Malformed URL encoding' });
+  });
+});
