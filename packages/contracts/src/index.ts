@@ -9,3 +9,4 @@ export * from './login';
 export * from './client-apps';
 export * from './keys';
 export * from './permissions';
+export * from './workspaces';

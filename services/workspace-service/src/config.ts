@@ -1,8 +1,10 @@
 import { baseEnvSchema, envPort, parseConfig, type Env } from '@sentinel/config';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export const configSchema = baseEnvSchema.extend({
   PORT: envPort(9013),
+  /** token-service's internal API: revoking a member's sessions after a role change or removal. */
+  TOKEN_SERVICE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:9012'),
 });
 
 export type Config = z.infer<typeof configSchema>;

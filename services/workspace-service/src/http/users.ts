@@ -1,23 +1,20 @@
-import { userProfileSchema } from '@sentinel/contracts';
-import { currentUser, NotFoundError, respond } from '@sentinel/http';
+import { updateMeRequestSchema, userProfileSchema } from '@sentinel/contracts';
+import { currentUser, parseInput, respond } from '@sentinel/http';
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { WorkspaceContext } from '../domain/context';
+import { getProfile, updateProfile } from '../domain/users';
 
-/** GET /users/me: the caller's profile. */
-export function createUsersRouter(deps: Pick<AppDeps, 'prisma'>): Router {
+/** GET and PATCH /users/me: the caller's profile. */
+export function createUsersRouter(ctx: WorkspaceContext): Router {
   const router = Router();
   router.get('/users/me', async (req, res) => {
     const { user_id } = currentUser(req);
-    const user = await deps.prisma.user.findUnique({ where: { id: user_id } });
-    if (!user) throw new NotFoundError('User not found');
-    respond(res, userProfileSchema, {
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      avatar_url: user.avatarUrl,
-      is_active: user.isActive,
-      created_at: user.createdAt.toISOString(),
-    });
+    respond(res, userProfileSchema, await getProfile(ctx, user_id));
+  });
+  router.patch('/users/me', async (req, res) => {
+    const { user_id } = currentUser(req);
+    const input = parseInput(updateMeRequestSchema, req.body ?? {}, 'body');
+    respond(res, userProfileSchema, await updateProfile(ctx, user_id, input));
   });
   return router;
 }

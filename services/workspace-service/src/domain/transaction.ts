@@ -1,0 +1,78 @@
+import { Prisma } from '@sentinel/db';
+import { ConflictError } from '@sentinel/http';
+import type { WorkspaceContext } from './context';
+
+export type Tx = Prisma.TransactionClient;
+
+/** What a change that can remove access declares inside its transaction. */
+export interface AccessChange {
+  /**
+   * Bumps the workspace's access revision now (same transaction) and has these users' sessions
+   * revoked before the transaction commits.
+   */
+  removeAccess(workspaceId: string, userIds: string[], reason: string): Promise<void>;
+  /**
+   * Revokes these users' sessions right now (inside the transaction, before anything that would
+   * lock their refresh families, such as a cascading delete), and once more after commit.
+   */
+  revokeSessionsNow(userIds: string[], reason: string): Promise<void>;
+}
+
+// Longer than Prisma's 5 s default: a change may wait for another's row locks and for token-service.
+const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
+
+/**
+ * Runs `work` in one transaction. Sessions of the users it names are revoked through
+ * token-service before commit: if token-service cannot be reached the whole change rolls back
+ * (503) rather than leaving a demoted or removed member with live tokens that still carry the
+ * old role. After commit they are revoked once more, closing the window in which a refresh,
+ * which cannot see the uncommitted change, could have re-issued a token with the old claims.
+ */
+export async function runChange<T>(
+  ctx: WorkspaceContext,
+  actorId: string | null,
+  work: (tx: Tx, access: AccessChange) => Promise<T>,
+): Promise<T> {
+  const revocations = new Map<string, string>();
+  const done = new Set<string>();
+  const result = await ctx.prisma.$transaction(async (tx) => {
+    const access: AccessChange = {
+      async removeAccess(workspaceId, userIds, reason) {
+        await tx.workspace.update({ where: { id: workspaceId }, data: { accessRevision: { increment: 1 } }, select: { id: true } });
+        for (const id of userIds) revocations.set(id, reason);
+      },
+      async revokeSessionsNow(userIds, reason) {
+        for (const id of userIds) {
+          await ctx.sessions.revoke(id, reason, actorId);
+          done.add(id);
+          revocations.set(id, reason);
+        }
+      },
+    };
+    const value = await work(tx, access);
+    for (const [userId, reason] of revocations) if (!done.has(userId)) await ctx.sessions.revoke(userId, reason, actorId);
+    return value;
+  }, TX_OPTIONS);
+  for (const [userId, reason] of revocations) {
+    try {
+      await ctx.sessions.revoke(userId, reason, actorId);
+    } catch (err) {
+      ctx.logger.error({ err, userId }, 'second session revocation after commit failed');
+    }
+  }
+  return result;
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+}
+
+/** Runs `write`, turning a unique-constraint violation into a 409 with `detail`. */
+export async function uniquely<T>(detail: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ConflictError(detail);
+    throw err;
+  }
+}
