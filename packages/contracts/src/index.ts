@@ -10,3 +10,4 @@ export * from './client-apps';
 export * from './keys';
 export * from './permissions';
 export * from './workspaces';
+export * from './roles';
