@@ -37,11 +37,13 @@ export async function rotateRefreshToken(ctx: TokenContext, raw: string): Promis
   const next = newRefreshToken();
   const expiresAt = new Date(Date.now() + refreshLifetimeMs(ctx.config));
 
-  // One statement: lock the family against revocation, consume the token if still unused,
-  // and insert its successor. No row back means someone else consumed it first.
+  // One statement: lock the family against revocation (FOR NO KEY UPDATE, the lock its UPDATE
+  // below needs anyway: taking FOR SHARE first and upgrading could deadlock with a revoker queued
+  // in between), consume the token if still unused, and insert its successor. No row back means
+  // someone else consumed it first.
   const rows = await ctx.prisma.$queryRaw<Array<{ id: string }>>`
     WITH family AS (
-      SELECT id FROM refresh_token_families WHERE id = ${family.id}::uuid AND revoked_at IS NULL FOR SHARE
+      SELECT id FROM refresh_token_families WHERE id = ${family.id}::uuid AND revoked_at IS NULL FOR NO KEY UPDATE
     ), consumed AS (
       UPDATE refresh_tokens SET used_at = now()
       WHERE id = ${presented.id}::uuid AND used_at IS NULL AND family_id IN (SELECT id FROM family)

@@ -20,7 +20,7 @@ export interface RevokeResult {
  * issued in them, in one transaction (with the activity entry and any extra revocations, such
  * as the access token presented at logout); then mirrors the denylist to Redis.
  *
- * A refresh holds its family row FOR SHARE while it rotates, so the UPDATE below waits for it,
+ * A refresh holds its family row locked while it rotates, so the UPDATE below waits for it,
  * and the SELECT that follows (a new statement) sees the access token that refresh issued.
  */
 export async function revokeFamilies(
