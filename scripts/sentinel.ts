@@ -14,6 +14,7 @@ import { createClientAppFromCli, parseClientAppArgs } from '../services/auth-ser
 import { rotateKeyFromCli } from '../services/token-service/src/keys/cli';
 import { loadConfig as tokenConfig } from '../services/token-service/src/config';
 import { loadConfig as workspaceConfig } from '../services/workspace-service/src/config';
+import { verifyChainFromCli } from '../services/workspace-service/src/activity/cli';
 
 /** Every process's configuration loader, for `config check`. */
 const PROCESSES: Record<string, (env: Env) => unknown> = {
@@ -109,6 +110,28 @@ const commands: Record<string, Command> = {
       console.error('Signing key rotated; running token-service replicas switch to it now.');
       console.log(result.kid);
       return 0;
+    },
+  },
+
+  'activity verify': {
+    usage: 'activity verify',
+    summary: "recompute the activity log's hash chain; exit 1 and name the first broken link if any",
+    run: async (args, env) => {
+      if (args.length > 0) return usageError(`unknown argument: ${args[0] ?? ''}`, 'activity verify');
+      const outcome = await verifyChainFromCli(env);
+      if (!outcome.ok) {
+        for (const problem of outcome.problems) console.error(problem);
+        return 1;
+      }
+      const { result } = outcome;
+      const pending = result.unchained > 0 ? ` (${result.unchained} newer entries not chained yet)` : '';
+      if (result.ok) {
+        console.log(`activity chain intact: ${result.checked} entries verified${pending}`);
+        return 0;
+      }
+      const { seq, entry_id, reason } = result.broken_at;
+      console.log(`activity chain BROKEN at seq ${seq} (entry ${entry_id}): ${reason}; ${result.checked} entries verified before it${pending}`);
+      return 1;
     },
   },
 

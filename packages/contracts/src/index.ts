@@ -11,3 +11,4 @@ export * from './keys';
 export * from './permissions';
 export * from './workspaces';
 export * from './roles';
+export * from './activity';

@@ -2,6 +2,7 @@ import { serviceApp, type ServiceDeps } from '@sentinel/runtime';
 import type { Express } from 'express';
 import type { Config } from './config';
 import type { WorkspaceContext } from './domain/context';
+import { createActivityRouter } from './http/activity';
 import { createGroupsRouter } from './http/groups';
 import { createMembersRouter } from './http/members';
 import { createUsersRouter } from './http/users';
@@ -21,5 +22,6 @@ export function createApp(deps: AppDeps): Express {
     createWorkspacesRouter(ctx),
     createMembersRouter(ctx),
     createGroupsRouter(ctx),
+    createActivityRouter(ctx),
   ]);
 }
