@@ -101,43 +101,34 @@ async function signInTx(tx: Tx, deps: AccountDeps, profile: ProviderProfile, ema
     await tx.user.update({ where: { id: userId }, data: { name, ...(avatarUrl ? { avatarUrl } : {}) } });
   } else {
     const existing = await tx.user.findUnique({ where: { email }, select: { id: true } });
-    const rowId = randomUUID();
-    if (existing) {
+    if (existing && !profile.linkByEmail) {
       // Never sign in as someone else because an email matched, unless the provider's email may link.
-      if (!profile.linkByEmail) {
-        throw new LoginError('not_allowed', 'Account Conflict', 'This email belongs to an account of another sign-in', 'email_conflict');
-      }
+      throw new LoginError('not_allowed', 'Account Conflict', 'This email belongs to an account of another sign-in', 'email_conflict');
+    }
+    if (existing) {
       userId = existing.id;
-      await tx.socialAccount.create({
-        data: {
-          id: rowId,
-          userId,
-          provider: profile.provider,
-          providerUserId: profile.providerUserId,
-          providerData,
-          ...encryptedTokens(deps.keys, rowId, profile),
-        },
-      });
+    } else {
+      userId = (await tx.user.create({ data: { email, name, avatarUrl }, select: { id: true } })).id;
+      created = true;
+    }
+    const rowId = randomUUID();
+    await tx.socialAccount.create({
+      data: {
+        id: rowId,
+        userId,
+        provider: profile.provider,
+        providerUserId: profile.providerUserId,
+        providerData,
+        ...encryptedTokens(deps.keys, rowId, profile),
+      },
+    });
+    if (existing) {
       await recordActivity(tx, {
         action: 'account_linked',
         actorId: userId,
         targetType: 'user',
         targetId: userId,
         detail: { provider: profile.provider, social_account_id: rowId },
-      });
-    } else {
-      const user = await tx.user.create({ data: { email, name, avatarUrl }, select: { id: true } });
-      userId = user.id;
-      created = true;
-      await tx.socialAccount.create({
-        data: {
-          id: rowId,
-          userId,
-          provider: profile.provider,
-          providerUserId: profile.providerUserId,
-          providerData,
-          ...encryptedTokens(deps.keys, rowId, profile),
-        },
       });
     }
   }
