@@ -2,17 +2,8 @@
  * The whole system as `pnpm start` runs it (scripts/start.ts), on free ports, with a database and
  * a redis-server of this test's own (it stops Redis and kills a service), driven over HTTP.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
-import {
-  createTestDatabase,
-  freePort,
-  PROJECT_ROOT,
-  startPrivateRedis,
-  waitForHttp,
-  type PrivateRedis,
-} from '@sentinel/testing';
+import { startPrivateRedis, startSystem, type PrivateRedis, type RunningSystem, type SystemProcess } from '@sentinel/testing';
 
 const SERVICES = ['auth-service', 'token-service', 'workspace-service', 'permission-service'] as const;
 type ServiceName = (typeof SERVICES)[number];
@@ -44,50 +35,17 @@ async function eventually(check: () => Promise<boolean>, timeoutMs: number): Pro
 
 describe('the system started by pnpm start', () => {
   let redis: PrivateRedis;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let launcher: ChildProcess;
-  let output = '';
-  const ports = {} as Record<ServiceName | 'gateway', number>;
-  const url = (name: ServiceName | 'gateway') => `http://127.0.0.1:${ports[name]}`;
+  let system: RunningSystem;
+  const url = (name: SystemProcess) => system.urls[name];
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    database = await createTestDatabase();
-    for (const name of [...SERVICES, 'gateway'] as const) ports[name] = await freePort();
-    launcher = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'start.ts')], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: database.url,
-        REDIS_URL: redis.url,
-        PORT: String(ports.gateway),
-        AUTH_SERVICE_URL: url('auth-service'),
-        TOKEN_SERVICE_URL: url('token-service'),
-        WORKSPACE_SERVICE_URL: url('workspace-service'),
-        PERMISSION_SERVICE_URL: url('permission-service'),
-        INTERNAL_SECRET: 'e2e-internal-secret-0123456789abcdef',
-        SESSION_SECRET_KEY: 'e2e-session-secret-0123456789abcdef',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    launcher.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-    launcher.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    try {
-      for (const name of [...SERVICES, 'gateway'] as const) await waitForHttp(`${url(name)}/ready`, { timeoutMs: 60_000 });
-    } catch (err) {
-      throw new Error(`${(err as Error).message}\n--- launcher output ---\n${output}`);
-    }
+    system = await startSystem({ REDIS_URL: redis.url });
   }, 90_000);
 
   afterAll(async () => {
-    if (launcher.exitCode === null) {
-      launcher.kill('SIGTERM');
-      await once(launcher, 'exit');
-    }
-    await redis.stop();
-    await database.drop();
+    await system?.stop();
+    await redis?.stop();
   }, 30_000);
 
   it('when started, then the gateway is healthy and every process reports Postgres and Redis ready', async () => {
@@ -127,7 +85,7 @@ describe('the system started by pnpm start', () => {
   }, 40_000);
 
   it('when one service is killed, then the gateway answers 502/503 for its routes within 5 s and the rest keep working', async () => {
-    const pid = Number(/token-service started \(pid (\d+)/.exec(output)?.[1]);
+    const pid = Number(/token-service started \(pid (\d+)/.exec(system.output())?.[1]);
     expect(pid).toBeGreaterThan(0);
     process.kill(pid, 'SIGKILL');
     const started = Date.now();
@@ -140,12 +98,12 @@ describe('the system started by pnpm start', () => {
     const other = await fetch(`${url('gateway')}/auth/unknown`);
     expect(other.status).toBe(404);
     expect(await statusOf(`${url('workspace-service')}/ready`)).toBe(200);
-    expect(output).toMatch(/token-service exited .*the other processes keep running/);
+    expect(system.output()).toMatch(/token-service exited .*the other processes keep running/);
   });
 
   it('when the launcher gets SIGTERM, then every process stops', async () => {
-    launcher.kill('SIGTERM');
-    const [code] = (await once(launcher, 'exit')) as [number | null];
+    system.launcher.kill('SIGTERM');
+    const [code] = (await once(system.launcher, 'exit')) as [number | null];
     expect(code).toBe(0);
     for (const name of ['auth-service', 'workspace-service', 'permission-service', 'gateway'] as const) {
       expect(await statusOf(`${url(name)}/health`)).toBe(0);
