@@ -46,6 +46,9 @@ export const revokeSessionsRequestSchema = z.object({
   reason: z.string().min(1).max(100),
   actor_id: uuidSchema.nullish(),
 });
+export const revokeUserSessionsRequestSchema = revokeSessionsRequestSchema.extend({
+  user_ids: z.array(uuidSchema).min(1).max(1000),
+});
 export const revokeSessionsResponseSchema = z.object({ families: z.number().int(), access_tokens: z.number().int() });
 export const denyTokenRequestSchema = z.object({
   jti: uuidSchema,

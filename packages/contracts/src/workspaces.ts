@@ -21,7 +21,7 @@ export function stripHtml(value: string): string {
 }
 
 /** A name: HTML stripped, then 1..255 characters. */
-const displayNameSchema = z
+export const displayNameSchema = z
   .string()
   .max(1000)
   .transform(stripHtml)
@@ -43,7 +43,7 @@ const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;
 const slugSchema = z.string().max(100).regex(SLUG_PATTERN, 'must match ^[a-z0-9][a-z0-9-]*[a-z0-9]$');
 
 /** Emails are normalised to lower case. */
-const emailSchema = z
+export const emailSchema = z
   .string()
   .trim()
   .max(320)

@@ -1,10 +1,8 @@
-import { baseEnvSchema, envBoolean, envList, envPort, parseConfig, type Env } from '@sentinel/config';
+import { baseEnvSchema, envBoolean, envList, envPort, parseConfig, rateLimitEnvShape, type Env } from '@sentinel/config';
 import { z } from 'zod';
 
 const serviceUrl = (port: number) => z.url({ protocol: /^https?$/ }).default(`http://127.0.0.1:${port}`);
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
-/** Requests per window; 0 switches that limit off. */
-const perWindow = (fallback: number) => int(0, fallback);
 
 export const gatewayEnvSchema = baseEnvSchema.extend({
   PORT: envPort(9003),
@@ -33,22 +31,7 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   /** How long a verified service key stays cached in the gateway (dropped at once on rotate/deactivate). */
   SERVICE_KEY_CACHE_SECONDS: int(0, 300),
 
-  /** Fixed rate-limit window (seconds) of every limit below. */
-  RATE_LIMIT_WINDOW_SECONDS: int(1, 60),
-  /** Requests per window per client: the user for a valid token, else the client IP (0.7: 30/min). */
-  RATE_LIMIT_RPM: perWindow(30),
-  /** Requests per window per service key (service and dual routes). */
-  RATE_LIMIT_SERVICE_RPM: perWindow(6000),
-  /** Per IP on /auth/login, /auth/callback, /auth/workspaces, /auth/token, /auth/refresh (0.7: 10/min). */
-  RATE_LIMIT_AUTH_RPM: perWindow(10),
-  /** Per IP on /auth/admin/login and /auth/admin/callback (0.7: 5/min). */
-  RATE_LIMIT_ADMIN_LOGIN_RPM: perWindow(5),
-  /** Per IP on the admin bulk-status, service-app creation and CSV execute mutations (0.7: 5/min). */
-  RATE_LIMIT_ADMIN_BULK_RPM: perWindow(5),
-  /** Per IP on POST /admin/users/{id}/revoke-tokens (0.7: 10/min). */
-  RATE_LIMIT_ADMIN_REVOKE_RPM: perWindow(10),
-  /** Per IP on POST /admin/service-apps/{id}/rotate-key (0.7: 3/min). */
-  RATE_LIMIT_ADMIN_ROTATE_RPM: perWindow(3),
+  ...rateLimitEnvShape,
 
   /** Largest request body (bytes); larger gets 413. */
   BODY_LIMIT_BYTES: int(1, 1024 * 1024),

@@ -243,21 +243,34 @@ describe('logout, revocation and introspection', () => {
     }
   });
 
-  it('when all sessions of a user are revoked (internal), then every family and live access token dies', async () => {
+  it('when the sessions of several users are revoked (internal), then every family and live access token of theirs dies, in one call', async () => {
     const seed = await seedMember(t.ctx.deps.prisma);
+    const other = await seedMember(t.ctx.deps.prisma);
+    const bystander = await seedMember(t.ctx.deps.prisma);
     const a = await issue(seed);
     const b = await issue(seed, seed.otherWorkspaceId);
+    const c = await issue(other);
+    const kept = await issue(bystander);
     const res = await request(t.app)
-      .post(`/internal/users/${seed.userId}/revoke-sessions`)
+      .post('/internal/users/revoke-sessions')
       .set(identityHeader({ caller: 'workspace-service' }))
-      .send({ reason: 'role_changed', actor_id: null });
-    expect(res.body).toEqual({ families: 2, access_tokens: 2 });
-    for (const pair of [a, b]) {
+      .send({ user_ids: [seed.userId, other.userId, seed.userId], reason: 'role_changed', actor_id: null });
+    expect(res.body).toEqual({ families: 3, access_tokens: 3 });
+    for (const pair of [a, b, c]) {
       expect((await refresh(pair.refresh_token)).status).toBe(401);
       expect((await introspect(pair.access_token)).body).toEqual({ active: false });
     }
-    const notCaller = await request(t.app).post(`/internal/users/${seed.userId}/revoke-sessions`).set(identityHeader({ user: testUser() })).send({ reason: 'x' });
+    expect((await introspect(kept.access_token)).body).toMatchObject({ active: true });
+    const logged = await t.ctx.deps.prisma.activityLog.findMany({ where: { action: 'tokens_revoked', targetId: { in: [seed.userId, other.userId] } } });
+    expect(logged.map((e) => [e.targetId, (e.detail as { families: number }).families]).sort()).toEqual(
+      [[seed.userId, 2], [other.userId, 1]].sort(),
+    );
+    const notCaller = await request(t.app).post('/internal/users/revoke-sessions').set(identityHeader({ user: testUser() })).send({ user_ids: [seed.userId], reason: 'x' });
     expect(notCaller.status).toBe(403);
+    for (const body of [{ user_ids: [], reason: 'x' }, { user_ids: ['nope'], reason: 'x' }, { reason: 'x' }]) {
+      const bad = await request(t.app).post('/internal/users/revoke-sessions').set(identityHeader({ caller: 'workspace-service' })).send(body);
+      expect(bad.status).toBe(422);
+    }
   });
 });
 

@@ -3,6 +3,14 @@ import type { Express } from 'express';
 import type { Config } from './config';
 import type { WorkspaceContext } from './domain/context';
 import { createActivityRouter } from './http/activity';
+import { createAdminActivityRouter } from './http/admin-activity';
+import { createAdminExportRouter } from './http/admin-export';
+import { createAdminGroupsRouter } from './http/admin-groups';
+import { createAdminImportRouter } from './http/admin-import';
+import { createAdminStatsRouter } from './http/admin-stats';
+import { createAdminSystemRouter } from './http/admin-system';
+import { createAdminUsersRouter } from './http/admin-users';
+import { createAdminWorkspacesRouter } from './http/admin-workspaces';
 import { createGroupsRouter } from './http/groups';
 import { createMembersRouter } from './http/members';
 import { createUsersRouter } from './http/users';
@@ -23,5 +31,13 @@ export function createApp(deps: AppDeps): Express {
     createMembersRouter(ctx),
     createGroupsRouter(ctx),
     createActivityRouter(ctx),
+    createAdminUsersRouter(ctx),
+    createAdminWorkspacesRouter(ctx),
+    createAdminGroupsRouter(ctx),
+    createAdminStatsRouter(ctx),
+    createAdminActivityRouter(deps),
+    createAdminSystemRouter(deps),
+    createAdminImportRouter(deps),
+    createAdminExportRouter(deps),
   ]);
 }

@@ -4,6 +4,7 @@ import {
   denyTokenRequestSchema,
   issueTokensRequestSchema,
   revokeSessionsRequestSchema,
+  revokeUserSessionsRequestSchema,
   revokeSessionsResponseSchema,
   tokenPairSchema,
   uuidSchema,
@@ -48,11 +49,11 @@ export function createInternalTokenRouter(ctx: TokenContext): Router {
     respond(res, adminTokenSchema, { token, expires_in });
   });
 
-  router.post('/internal/users/:id/revoke-sessions', async (req, res) => {
+  // One call for many users (a bulk deactivation, a workspace deletion): one transaction, not one per user.
+  router.post('/internal/users/revoke-sessions', async (req, res) => {
     requireCaller(req, 'auth-service', 'workspace-service', 'permission-service');
-    const { id } = parseInput(idParams, req.params, 'path');
-    const body = parseInput(revokeSessionsRequestSchema, req.body, 'body');
-    const result = await revokeUserSessions(ctx, id, body.reason, body.actor_id ?? null);
+    const body = parseInput(revokeUserSessionsRequestSchema, req.body, 'body');
+    const result = await revokeUserSessions(ctx, [...new Set(body.user_ids)], body.reason, body.actor_id ?? null);
     respond(res, revokeSessionsResponseSchema, { families: result.families, access_tokens: result.accessTokens });
   });
 

@@ -87,11 +87,7 @@ export async function revokeAnyToken(ctx: TokenContext, token: string): Promise<
   });
   if (!refresh) return;
   const { family } = refresh;
-  await revokeFamilies(ctx, { familyId: family.id }, 'revoked', {
-    action: 'session_revoked',
-    actorId: family.userId,
-    targetType: 'session',
-    targetId: family.id,
-    workspaceId: family.workspaceId,
-  });
+  await revokeFamilies(ctx, { familyId: family.id }, 'revoked', [
+    { action: 'session_revoked', actorId: family.userId, targetType: 'session', targetId: family.id, workspaceId: family.workspaceId },
+  ]);
 }

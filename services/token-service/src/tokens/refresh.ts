@@ -30,7 +30,7 @@ export async function rotateRefreshToken(ctx: TokenContext, raw: string): Promis
 
   const claims = await currentClaims(ctx, family.userId, family.workspaceId);
   if (!claims) {
-    await revokeFamilies(ctx, { familyId: family.id }, 'membership_or_user_inactive', undefined);
+    await revokeFamilies(ctx, { familyId: family.id }, 'membership_or_user_inactive', []);
     throw invalid();
   }
   const access = await signAccess(ctx, claims);
@@ -66,12 +66,8 @@ export async function rotateRefreshToken(ctx: TokenContext, raw: string): Promis
 
 async function reuse(ctx: TokenContext, familyId: string, userId: string, workspaceId: string): Promise<never> {
   ctx.logger.warn({ familyId, userId }, 'refresh token reuse: family revoked');
-  await revokeFamilies(ctx, { familyId }, 'refresh_token_reuse', {
-    action: 'refresh_token_reuse',
-    actorId: userId,
-    targetType: 'session',
-    targetId: familyId,
-    workspaceId,
-  });
+  await revokeFamilies(ctx, { familyId }, 'refresh_token_reuse', [
+    { action: 'refresh_token_reuse', actorId: userId, targetType: 'session', targetId: familyId, workspaceId },
+  ]);
   throw invalid();
 }

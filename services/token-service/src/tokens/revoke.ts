@@ -2,10 +2,11 @@ import { recordRevocations, type Revocation } from '@sentinel/denylist';
 import { Prisma, recordActivity, type ActivityEntry } from '@sentinel/db';
 import type { TokenContext } from './context';
 
-type FamilyFilter = { userId: string } | { clientAppId: string } | { familyId: string };
+type FamilyFilter = { userId: string } | { userIds: string[] } | { clientAppId: string } | { familyId: string };
 
 function whereFamilies(filter: FamilyFilter): Prisma.Sql {
   if ('userId' in filter) return Prisma.sql`user_id = ${filter.userId}::uuid`;
+  if ('userIds' in filter) return Prisma.sql`user_id = ANY(${filter.userIds}::uuid[])`;
   if ('clientAppId' in filter) return Prisma.sql`client_app_id = ${filter.clientAppId}::uuid`;
   return Prisma.sql`id = ${filter.familyId}::uuid`;
 }
@@ -27,7 +28,7 @@ export async function revokeFamilies(
   ctx: TokenContext,
   filter: FamilyFilter,
   reason: string,
-  activity: ActivityEntry | undefined,
+  activity: ActivityEntry[],
   extra: Revocation[] = [],
 ): Promise<RevokeResult> {
   const { families, revoked } = await ctx.prisma.$transaction(async (tx) => {
@@ -46,8 +47,9 @@ export async function revokeFamilies(
       ...live.map((t) => ({ jti: t.accessJti, userId: t.family.userId, expiresAt: t.accessExpiresAt, reason })),
       ...extra,
     ]);
-    if (activity) {
-      await recordActivity(tx, { ...activity, detail: { reason, families: families.length, ...(activity.detail as object) } });
+    for (const entry of activity) {
+      const mine = entry.targetType === 'user' ? families.filter((f) => f.user_id === entry.targetId).length : families.length;
+      await recordActivity(tx, { ...entry, detail: { reason, families: mine, ...(entry.detail as object) } });
     }
     return { families, revoked };
   });
@@ -55,16 +57,19 @@ export async function revokeFamilies(
   return { families: families.length, accessTokens: revoked.length };
 }
 
-export const revokeUserSessions = (ctx: TokenContext, userId: string, reason: string, actorId: string | null) =>
-  revokeFamilies(ctx, { userId }, reason, { action: 'tokens_revoked', actorId, targetType: 'user', targetId: userId });
+/** Every session of these users, in one transaction (one `tokens_revoked` entry per user). */
+export const revokeUserSessions = (ctx: TokenContext, userIds: string[], reason: string, actorId: string | null) =>
+  revokeFamilies(
+    ctx,
+    { userIds },
+    reason,
+    userIds.map((id) => ({ action: 'tokens_revoked', actorId, targetType: 'user', targetId: id })),
+  );
 
 export const revokeClientAppSessions = (ctx: TokenContext, clientAppId: string, reason: string, actorId: string | null) =>
-  revokeFamilies(ctx, { clientAppId }, reason, {
-    action: 'client_app_sessions_revoked',
-    actorId,
-    targetType: 'client_app',
-    targetId: clientAppId,
-  });
+  revokeFamilies(ctx, { clientAppId }, reason, [
+    { action: 'client_app_sessions_revoked', actorId, targetType: 'client_app', targetId: clientAppId },
+  ]);
 
 /** Denylists one token (an access or admin token) until it expires. */
 export async function denyToken(ctx: TokenContext, revocation: Revocation): Promise<void> {
@@ -78,6 +83,6 @@ export const logout = (ctx: TokenContext, presented: { userId: string; jti: stri
     ctx,
     { userId: presented.userId },
     'logout',
-    { action: 'user_logout', actorId: presented.userId, targetType: 'user', targetId: presented.userId },
+    [{ action: 'user_logout', actorId: presented.userId, targetType: 'user', targetId: presented.userId }],
     [{ jti: presented.jti, userId: presented.userId, expiresAt: presented.expiresAt, reason: 'logout' }],
   );

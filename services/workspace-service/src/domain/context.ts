@@ -1,9 +1,10 @@
 import type { Database } from '@sentinel/db';
 import type { Logger, WorkspaceRole } from '@sentinel/http';
 
-/** Ends every session of a user (token-service's revoke-sessions). */
+/** Ends every session of these users (token-service's revoke-sessions, one call for all of them). */
 export interface SessionRevoker {
-  revoke(userId: string, reason: string, actorId: string | null): Promise<void>;
+  /** Resolves to the number of refresh families (sessions) it ended. */
+  revoke(userIds: string[], reason: string, actorId: string | null): Promise<number>;
 }
 
 /** What the domain functions work with; built once in app.ts. */
@@ -18,4 +19,9 @@ export interface Actor {
   userId: string;
   workspaceId: string;
   role: WorkspaceRole;
+  /**
+   * A Sentinel admin acting through the /admin routes: acts as an owner of `workspaceId` without
+   * needing a membership there (the gateway checked they are still an active admin).
+   */
+  admin?: true;
 }

@@ -116,3 +116,10 @@ export async function removeGroupMember(ctx: WorkspaceContext, actor: Actor, gro
     await access.removeAccess(actor.workspaceId, [userId], 'group_member_removed');
   });
 }
+
+/** The workspace of a group, for the /admin/groups/{id} routes (404 when there is no such group). */
+export async function groupWorkspaceId(ctx: WorkspaceContext, groupId: string): Promise<string> {
+  const group = await ctx.prisma.group.findUnique({ where: { id: groupId }, select: { workspaceId: true } });
+  if (!group) throw new NotFoundError('Group not found');
+  return group.workspaceId;
+}

@@ -3,8 +3,8 @@ import { recordActivity } from '@sentinel/db';
 import { ConflictError, NotAllowedError, NotFoundError, type WorkspaceRole } from '@sentinel/http';
 import { lockActor, lockWorkspace } from './locks';
 import type { Actor, WorkspaceContext } from './context';
+import { insertMember } from './members';
 import { uniquely } from './transaction';
-import { memberSelect, toMember } from './views';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -41,17 +41,9 @@ export async function invite(ctx: WorkspaceContext, actor: Actor, input: InviteM
       const user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
       const activity = { action: 'member_invited', actorId: actor.userId, workspaceId: actor.workspaceId };
       if (user) {
-        const existing = await tx.workspaceMembership.findUnique({
-          where: { workspaceId_userId: { workspaceId: actor.workspaceId, userId: user.id } },
-          select: { id: true },
-        });
-        if (existing) throw new ConflictError('This user is already a member');
-        const row = await tx.workspaceMembership.create({
-          data: { workspaceId: actor.workspaceId, userId: user.id, role: input.role },
-          select: memberSelect,
-        });
+        const member = await insertMember(tx, actor.workspaceId, user.id, input.role);
         await recordActivity(tx, { ...activity, targetType: 'user', targetId: user.id, detail: { email: input.email, role: input.role } });
-        return { kind: 'member', member: toMember(row) };
+        return { kind: 'member', member };
       }
       const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
       const pending = await tx.invitation.findFirst({ where: { workspaceId: actor.workspaceId, email: input.email, status: 'pending' } });

@@ -18,6 +18,7 @@ export async function lockWorkspace(tx: Tx, workspaceId: string): Promise<void> 
  * demotion or removal (revoked, but possibly in flight) acts with the role the member has now.
  */
 export async function lockActor(tx: Tx, actor: Actor, minimum: WorkspaceRole): Promise<WorkspaceRole> {
+  if (actor.admin) return 'owner';
   const rows = await tx.$queryRaw<Array<{ role: WorkspaceRole }>>`
     SELECT role FROM workspace_memberships
     WHERE workspace_id = ${actor.workspaceId}::uuid AND user_id = ${actor.userId}::uuid FOR SHARE`;

@@ -2,8 +2,8 @@ import type { MemberResponse } from '@sentinel/contracts';
 import { recordActivity } from '@sentinel/db';
 import { ConflictError, hasRole, NotAllowedError, NotFoundError, type WorkspaceRole } from '@sentinel/http';
 import type { Actor, WorkspaceContext } from './context';
-import { lockWorkspace } from './locks';
-import { runChange, type Tx } from './transaction';
+import { lockActor, lockWorkspace } from './locks';
+import { runChange, uniquely, type Tx } from './transaction';
 import { memberSelect, toMember } from './views';
 
 /** `%`, `_` and `\` match themselves in a member search. */
@@ -42,16 +42,16 @@ interface LockedMember {
  * the target, so that two changes touching owners run one after the other: the second sees the
  * first's result and the last-owner rule holds even when two owners demote each other at once.
  */
-async function lockMembers(tx: Tx, workspaceId: string, actorId: string, targetId: string) {
-  await lockWorkspace(tx, workspaceId);
+async function lockMembers(tx: Tx, actor: Actor, targetId: string) {
+  await lockWorkspace(tx, actor.workspaceId);
   const rows = await tx.$queryRaw<LockedMember[]>`
     SELECT user_id, role FROM workspace_memberships
-    WHERE workspace_id = ${workspaceId}::uuid AND (role = 'owner' OR user_id IN (${actorId}::uuid, ${targetId}::uuid))
+    WHERE workspace_id = ${actor.workspaceId}::uuid AND (role = 'owner' OR user_id IN (${actor.userId}::uuid, ${targetId}::uuid))
     ORDER BY id FOR UPDATE`;
   const target = rows.find((r) => r.user_id === targetId);
   if (!target) throw new NotFoundError('Member not found');
   const owners = rows.filter((r) => r.role === 'owner').length;
-  const actorRole = rows.find((r) => r.user_id === actorId)?.role;
+  const actorRole = actor.admin ? 'owner' : rows.find((r) => r.user_id === actor.userId)?.role;
   return { target, owners, actorRole };
 }
 
@@ -77,7 +77,7 @@ async function currentRole(ctx: WorkspaceContext, workspaceId: string, userId: s
 export async function changeRole(ctx: WorkspaceContext, actor: Actor, targetId: string, role: WorkspaceRole): Promise<MemberResponse> {
   checkAuthority(actor.role, await currentRole(ctx, actor.workspaceId, targetId), role);
   return runChange(ctx, actor.userId, async (tx, access) => {
-    const { target, owners, actorRole } = await lockMembers(tx, actor.workspaceId, actor.userId, targetId);
+    const { target, owners, actorRole } = await lockMembers(tx, actor, targetId);
     if (target.role === 'owner' && role !== 'owner' && owners <= 1) throw new ConflictError('The last owner cannot be demoted');
     checkAuthority(actorRole, target.role, role);
     const where = { workspaceId_userId: { workspaceId: actor.workspaceId, userId: targetId } };
@@ -101,7 +101,7 @@ export async function changeRole(ctx: WorkspaceContext, actor: Actor, targetId: 
 export async function removeMember(ctx: WorkspaceContext, actor: Actor, targetId: string): Promise<void> {
   checkAuthority(actor.role, await currentRole(ctx, actor.workspaceId, targetId));
   await runChange(ctx, actor.userId, async (tx, access) => {
-    const { target, owners, actorRole } = await lockMembers(tx, actor.workspaceId, actor.userId, targetId);
+    const { target, owners, actorRole } = await lockMembers(tx, actor, targetId);
     if (target.role === 'owner' && owners <= 1) throw new ConflictError('The last owner cannot be removed');
     checkAuthority(actorRole, target.role);
     await tx.groupMembership.deleteMany({ where: { userId: targetId, group: { workspaceId: actor.workspaceId } } });
@@ -116,4 +116,36 @@ export async function removeMember(ctx: WorkspaceContext, actor: Actor, targetId
     });
     await access.removeAccess(actor.workspaceId, [targetId], 'member_removed');
   });
+}
+
+/**
+ * Makes an existing user a member, inside a transaction that already locked the workspace and
+ * the actor: 409 when they already are one. The caller records the activity.
+ */
+export async function insertMember(tx: Tx, workspaceId: string, userId: string, role: WorkspaceRole): Promise<MemberResponse> {
+  const existing = await tx.workspaceMembership.findUnique({ where: { workspaceId_userId: { workspaceId, userId } }, select: { id: true } });
+  if (existing) throw new ConflictError('This user is already a member');
+  return toMember(await tx.workspaceMembership.create({ data: { workspaceId, userId, role }, select: memberSelect }));
+}
+
+/** POST /admin/users/{id}/workspaces: adds a user by id (unknown workspace or user 404, a member already 409). */
+export async function addMember(ctx: WorkspaceContext, actor: Actor, userId: string, role: WorkspaceRole): Promise<MemberResponse> {
+  if (role === 'owner' && actor.role !== 'owner') throw new NotAllowedError('Only an owner can grant the owner role');
+  return uniquely('This user is already a member', () =>
+    ctx.prisma.$transaction(async (tx) => {
+      await lockWorkspace(tx, actor.workspaceId);
+      if ((await lockActor(tx, actor, 'admin')) !== 'owner' && role === 'owner') throw new NotAllowedError('Only an owner can grant the owner role');
+      if (!(await tx.user.findUnique({ where: { id: userId }, select: { id: true } }))) throw new NotFoundError('User not found');
+      const member = await insertMember(tx, actor.workspaceId, userId, role);
+      await recordActivity(tx, {
+        action: 'member_added',
+        actorId: actor.userId,
+        targetType: 'user',
+        targetId: userId,
+        workspaceId: actor.workspaceId,
+        detail: { role },
+      });
+      return member;
+    }),
+  );
 }

@@ -21,6 +21,13 @@ export interface AccessChange {
 // Longer than Prisma's 5 s default: a change may wait for another's row locks and for token-service.
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 
+/** Revokes the sessions of every user in `revocations`: one token-service call per reason. */
+async function revokeAll(ctx: WorkspaceContext, revocations: Iterable<[string, string]>, actorId: string | null): Promise<void> {
+  const byReason = new Map<string, string[]>();
+  for (const [userId, reason] of revocations) byReason.set(reason, [...(byReason.get(reason) ?? []), userId]);
+  for (const [reason, userIds] of byReason) await ctx.sessions.revoke(userIds, reason, actorId);
+}
+
 /**
  * Runs `work` in one transaction. Sessions of the users it names are revoked through
  * token-service before commit: if token-service cannot be reached the whole change rolls back
@@ -42,23 +49,21 @@ export async function runChange<T>(
         for (const id of userIds) revocations.set(id, reason);
       },
       async revokeSessionsNow(userIds, reason) {
+        await ctx.sessions.revoke(userIds, reason, actorId);
         for (const id of userIds) {
-          await ctx.sessions.revoke(id, reason, actorId);
           done.add(id);
           revocations.set(id, reason);
         }
       },
     };
     const value = await work(tx, access);
-    for (const [userId, reason] of revocations) if (!done.has(userId)) await ctx.sessions.revoke(userId, reason, actorId);
+    await revokeAll(ctx, [...revocations].filter(([userId]) => !done.has(userId)), actorId);
     return value;
   }, TX_OPTIONS);
-  for (const [userId, reason] of revocations) {
-    try {
-      await ctx.sessions.revoke(userId, reason, actorId);
-    } catch (err) {
-      ctx.logger.error({ err, userId }, 'second session revocation after commit failed');
-    }
+  try {
+    await revokeAll(ctx, revocations, actorId);
+  } catch (err) {
+    ctx.logger.error({ err, users: revocations.size }, 'second session revocation after commit failed');
   }
   return result;
 }

@@ -77,7 +77,7 @@ export async function deleteWorkspace(ctx: WorkspaceContext, actor: Actor): Prom
     const workspace = locked[0];
     if (!workspace) throw new NotFoundError('Workspace not found');
     const members = await tx.workspaceMembership.findMany({ where: { workspaceId: workspace.id }, select: { userId: true, role: true } });
-    if (!members.some((m) => m.userId === actor.userId && m.role === 'owner')) throw new NotAllowedError('Requires role owner or higher');
+    if (!actor.admin && !members.some((m) => m.userId === actor.userId && m.role === 'owner')) throw new NotAllowedError('Requires role owner or higher');
     await recordActivity(tx, {
       action: 'workspace_deleted',
       actorId: actor.userId,
