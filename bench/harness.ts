@@ -19,6 +19,8 @@ export interface LoadOptions {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** A new body for every request (instead of `body`), e.g. a random resource to check. */
+  nextBody?: () => string;
 }
 
 /** Drives `url` from this process (the load generator) and reports throughput and latency. */
@@ -30,6 +32,7 @@ export async function measure(name: string, options: LoadOptions): Promise<Measu
     method: options.method ?? 'GET',
     headers: options.headers,
     body: options.body,
+    ...(options.nextBody ? { requests: [{ setupRequest: (req: object) => ({ ...req, body: options.nextBody?.() }) }] } : {}),
   });
   return {
     name,

@@ -6,11 +6,14 @@
  *   (c) GET /auth/me with a valid JWT through the real gateway to the real token-service: the
  *       whole authentication pipeline in front of a trivial handler (target: c/b >= 0.8)
  * Then: refresh-token rotation through the gateway, next to raw RS256 signatures per second.
- * (d), an authenticated permission check through the gateway, is added with that route.
+ *   (d) permission checks through the gateway on the seeded data set (bench/permissions.ts):
+ *       single, batch of 100, first accessible page; targets as ratios to (b).
+ * BENCH_ONLY=gateway runs the baselines and (c) only; BENCH_ONLY=permissions the baselines and (d).
  */
 import { freePort } from '@sentinel/testing';
 import { measure, report, startFixture, stopAll, type Measurement } from './harness';
 import { GATEWAY_ME, gatewayBench } from './gateway';
+import { permissionBench, reportPermissionTargets } from './permissions';
 import { refreshBench } from './refresh';
 
 const BASELINE_A = '(a) node:http proxy -> node:http constant';
@@ -35,12 +38,18 @@ async function baselines(): Promise<Measurement[]> {
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
-  const rows = [...(await baselines()), ...(await gatewayBench()), ...(only === 'gateway' ? [] : await refreshBench())];
+  const rows = [
+    ...(await baselines()),
+    ...(only === 'permissions' ? [] : await gatewayBench()),
+    ...(only === 'gateway' || only === 'permissions' ? [] : await refreshBench()),
+    ...(only === 'gateway' ? [] : await permissionBench()),
+  ];
   report(rows, [
     ['b/a (the framework against the machine)', BASELINE_B, BASELINE_A],
     ['c/b (auth pipeline against the framework; target >= 0.80)', GATEWAY_ME, BASELINE_B],
     ['c/a (auth pipeline against the machine)', GATEWAY_ME, BASELINE_A],
   ]);
+  reportPermissionTargets(rows, BASELINE_B);
 }
 
 main().catch((err: unknown) => {

@@ -18,3 +18,4 @@ export * from './admin-workspaces';
 export * from './admin-activity';
 export * from './admin-system';
 export * from './admin-import';
+export * from './admin-permissions';

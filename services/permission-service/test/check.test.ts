@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { identityHeader, testUser, useServiceApp } from '@sentinel/testing';
+import { Pool } from 'pg';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createAccessRepository, type AccessRepository } from '../src/data/access';
 import { createChecks } from '../src/domain/checks';
+import { createRevisionCache } from '../src/domain/revision-cache';
 import { asService, asUser, registerBody, seeder, type TokenClaims } from './support';
 
 type Action = 'view' | 'edit';
@@ -221,27 +223,31 @@ describe('POST /permissions/check', () => {
     expect((await checkAll(as('viewer'), checks, identityHeader({}))).status).toBe(401);
   });
 
-  it('when a batch of 100 distinct items is checked, then the data layer is read three times, not per item', async () => {
-    const real = createAccessRepository(t.ctx.deps.prisma);
-    const calls: string[] = [];
-    const counting = new Proxy(real, {
-      get: (target, name: keyof AccessRepository) => {
-        const fn = (target[name] as (...args: unknown[]) => unknown).bind(target);
-        return (...args: unknown[]) => {
-          calls.push(name);
-          return fn(...args);
-        };
-      },
-    });
-    const visible = await register({ visibility: 'workspace' });
-    const checks = Array.from({ length: 100 }, (_, i) => ({
-      service_name: 'docs',
-      resource_type: 'document',
-      resource_id: i === 0 ? visible.resourceId : randomUUID(),
-      action: 'view' as const,
-    }));
-    const results = await createChecks(counting).check({ app_id: randomUUID(), service_name: 'docs' }, testUser({ user_id: users.viewer!, workspace_id: ws }), checks);
-    expect(results.filter((r) => r.allowed)).toHaveLength(1);
-    expect(calls.sort()).toEqual(['member', 'resources', 'shares']);
+  it('when a batch of 100 distinct items is checked, then the data layer is read twice, not per item; once when the facts are cached', async () => {
+    const pool = new Pool({ connectionString: t.ctx.databaseUrl, max: 2 });
+    try {
+      const real = createAccessRepository(t.ctx.deps.prisma, pool);
+      const calls: string[] = [];
+      const counting = new Proxy(real, {
+        get: (target, name: keyof AccessRepository) => {
+          const fn = (target[name] as (...args: unknown[]) => unknown).bind(target);
+          return (...args: unknown[]) => {
+            calls.push(name);
+            return fn(...args);
+          };
+        },
+      });
+      const registered = await Promise.all(Array.from({ length: 100 }, (_, i) => register({ visibility: i === 0 ? 'workspace' : 'private' })));
+      const checks = registered.map((r) => ({ service_name: 'docs', resource_type: 'document', resource_id: r.resourceId, action: 'view' as const }));
+      const checker = createChecks(counting, createRevisionCache(1000));
+      const run = () => checker.check({ app_id: randomUUID(), service_name: 'docs' }, testUser({ user_id: users.viewer!, workspace_id: ws }), checks);
+      expect((await run()).filter((r) => r.allowed)).toHaveLength(1);
+      expect(calls.sort()).toEqual(['resourceFacts', 'standing']);
+      calls.length = 0;
+      expect((await run()).filter((r) => r.allowed)).toHaveLength(1);
+      expect(calls).toEqual(['standing']);
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -185,12 +185,13 @@ describe('sharing, visibility, the ACL and deregistration', () => {
       expect((await activity(r.id)).map((e) => e.action)).toEqual(['permission_registered']);
     });
 
-    it('when made workspace-visible, then members view it; the revision stays; 422 for another value; 404 unknown', async () => {
+    it('when made workspace-visible, then members view it at once (the revision is bumped); 422 for another value; 404 unknown', async () => {
       const r = await register({ visibility: 'private' });
+      expect(await canView(viewer, r.resourceId)).toBe(false); // now cached as private on this replica
       const before = await seed.revision(ws);
       expect((await setVisibility(r.id, 'workspace')).status).toBe(200);
       expect(await canView(viewer, r.resourceId)).toBe(true);
-      expect(await seed.revision(ws)).toBe(before);
+      expect(await seed.revision(ws)).toBe(before + 1n);
       expect((await setVisibility(r.id, 'public')).status).toBe(422);
       expect((await setVisibility(randomUUID(), 'private')).status).toBe(404);
     });

@@ -9,7 +9,7 @@ import { createMeRouter } from './http/me';
 import { createServiceAppsRouter } from './http/service-apps';
 import { createTokenRouter } from './http/tokens';
 import { createKeyStore } from './keys';
-import { createServiceApps } from './service-apps';
+import { createServiceApps, createServiceResources } from './service-apps';
 import { INVALID_REFRESH_TOKEN, type TokenContext } from './tokens';
 
 export type AppDeps = ServiceDeps<Config>;
@@ -31,7 +31,7 @@ export function createApp(deps: AppDeps): Express {
       createKeysAdminRouter(keys),
       createTokenRouter(tokens),
       createInternalTokenRouter(tokens),
-      createServiceAppsRouter(createServiceApps(deps)),
+      createServiceAppsRouter(createServiceApps({ ...deps, resources: createServiceResources(deps.config) })),
     ],
     { bodyErrors: { '/auth/refresh': new AuthenticationError(INVALID_REFRESH_TOKEN) } },
   );

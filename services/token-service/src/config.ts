@@ -1,4 +1,4 @@
-import { baseEnvSchema, envPort, parseConfig, type Env } from '@sentinel/config';
+import { baseEnvSchema, envPort, parseConfig, tokenLifetimeEnvShape, type Env } from '@sentinel/config';
 import { z } from 'zod';
 
 const hex32 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes as 64 hex digits');
@@ -15,15 +15,15 @@ export const configSchema = baseEnvSchema.extend({
   JWT_PRIVATE_KEY_PATH: z.string().optional(),
   JWT_PUBLIC_KEY_PATH: z.string().optional(),
   JWT_KEY_BITS: z.coerce.number().pipe(z.union([z.literal(2048), z.literal(3072)])).default(2048),
-  ACCESS_TOKEN_EXPIRE_MINUTES: z.coerce.number().positive().default(15),
-  REFRESH_TOKEN_EXPIRE_DAYS: z.coerce.number().positive().default(7),
-  ADMIN_TOKEN_EXPIRE_MINUTES: z.coerce.number().positive().default(60),
+  ...tokenLifetimeEnvShape,
   /** Seconds of clock skew accepted when verifying tokens (at most 60). */
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
   /** How often the Redis mirror of the denylist is rebuilt from Postgres (and its marker renewed). */
   DENYLIST_REBUILD_INTERVAL_MS: z.coerce.number().int().min(50).default(20_000),
   /** How long a verified service key stays cached (invalidated at once on rotate/deactivate). */
   SERVICE_KEY_CACHE_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** permission-service, asked to purge a service's resources before its service app is deleted. */
+  PERMISSION_SERVICE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:9014'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sha256Hex } from '@sentinel/crypto';
-import { identityHeader, testUser, useServiceApp } from '@sentinel/testing';
+import { identityHeader, testUser } from '@sentinel/testing';
 import request from 'supertest';
-import { loadConfig } from '../src/config';
-import { buildServiceAppsApp, gatewayHeaders, seedAdmin } from './service-apps-setup';
+import { gatewayHeaders, seedAdmin, useServiceAppsWithPermissionService } from './service-apps-setup';
 
 describe('/admin/service-apps', () => {
-  const t = useServiceApp(loadConfig, buildServiceAppsApp);
+  const t = useServiceAppsWithPermissionService();
   let asAdmin: () => Record<string, string>;
   let adminId: string;
   let n = 0;
@@ -120,10 +119,15 @@ describe('/admin/service-apps', () => {
     expect((await request(t.app).get('/admin/service-apps/not-a-uuid').set(asAdmin())).status).toBe(422);
   });
 
-  it('when the caller is not an admin, then 401 on every route', async () => {
+  it('when the caller is not an admin, then 403 (a user, one of our processes) or 401 (anonymous) on every route', async () => {
     const created = await create({ name: 'Guarded', service_name: serviceName() });
     const id: string = created.body.id;
-    for (const headers of [identityHeader({ user: testUser({ workspace_role: 'owner' }) }), gatewayHeaders(), identityHeader({})]) {
+    const cases = [
+      [identityHeader({ user: testUser({ workspace_role: 'owner' }) }), 403],
+      [gatewayHeaders(), 403],
+      [identityHeader({}), 401],
+    ] as const;
+    for (const [headers, status] of cases) {
       const answers = await Promise.all([
         request(t.app).get('/admin/service-apps').set(headers),
         request(t.app).post('/admin/service-apps').set(headers).send({ name: 'x', service_name: serviceName() }),
@@ -132,7 +136,7 @@ describe('/admin/service-apps', () => {
         request(t.app).post(`/admin/service-apps/${id}/rotate-key`).set(headers),
         request(t.app).delete(`/admin/service-apps/${id}`).set(headers),
       ]);
-      expect(answers.map((r) => r.status)).toEqual([401, 401, 401, 401, 401, 401]);
+      expect(answers.map((r) => r.status)).toEqual(Array(6).fill(status));
     }
     expect((await request(t.app).get('/admin/service-apps')).status).toBe(401);
     expect((await request(t.app).get(`/admin/service-apps/${id}`).set(asAdmin())).body.is_active).toBe(true);

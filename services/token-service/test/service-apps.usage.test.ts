@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { useServiceApp } from '@sentinel/testing';
 import request from 'supertest';
 import { loadConfig } from '../src/config';
-import { createServiceApps } from '../src/service-apps';
+import { createServiceApps, createServiceResources } from '../src/service-apps';
 import { buildServiceAppsApp, gatewayHeaders } from './service-apps-setup';
 
 describe('last_used_at of a service app', () => {
@@ -54,7 +54,7 @@ describe('last_used_at of a service app', () => {
   });
 
   it('when several replicas verify, then one of them writes per interval, and again after it', async () => {
-    const replicas = [0, 1, 2].map(() => createServiceApps({ ...t.ctx.deps, lastUsedIntervalSeconds: 1 }));
+    const replicas = [0, 1, 2].map(() => createServiceApps({ ...t.ctx.deps, resources: createServiceResources(t.ctx.deps.config), lastUsedIntervalSeconds: 1 }));
     const { id, key } = await createKey();
     const verifyOn = async (i: number) => expect(await replicas[i % replicas.length]?.verify(key)).toBeDefined();
 

@@ -2,16 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceKeyInvalidationChannel, serviceKeyInvalidationSchema, type ServiceKeyInvalidation } from '@sentinel/contracts';
 import { sha256Hex } from '@sentinel/crypto';
 import type { Redis } from '@sentinel/redis';
-import { identityHeader, testAdmin, useServiceApp } from '@sentinel/testing';
+import { identityHeader, testAdmin } from '@sentinel/testing';
 import request from 'supertest';
-import { loadConfig } from '../src/config';
 import { createServiceKeyCache } from '../src/service-apps/cache';
-import { buildServiceAppsApp, gatewayHeaders, seedAdmin } from './service-apps-setup';
+import { gatewayHeaders, seedAdmin, useServiceAppsWithPermissionService } from './service-apps-setup';
 
 const INVALID = { detail: 'Invalid or missing service API key' };
 
 describe('POST /internal/service-keys/verify', () => {
-  const t = useServiceApp(loadConfig, buildServiceAppsApp);
+  const t = useServiceAppsWithPermissionService();
   let asAdmin: () => Record<string, string>;
   let n = 0;
 

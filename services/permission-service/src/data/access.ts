@@ -1,6 +1,7 @@
 import type { GranteeType, PermissionAction, Visibility } from '@sentinel/contracts';
 import { workspaceRoleSchema } from '@sentinel/contracts';
 import { Prisma, type Database } from '@sentinel/db';
+import type { Pool } from 'pg';
 import type { MemberFacts, ResourceFacts, ShareFacts } from '../domain/evaluate';
 
 export interface CheckKey {
@@ -11,6 +12,15 @@ export interface CheckKey {
 export interface LoadedResource extends ResourceFacts {
   resourceType: string;
   resourceId: string;
+  /** Every share of the resource (the evaluator picks those that name the caller). */
+  shares: ShareFacts[];
+}
+
+/** What every check reads first: the workspace's access revision and the caller's standing in it. */
+export interface Standing {
+  revision: bigint;
+  /** Null when the user is not a member of the workspace now. */
+  member: MemberFacts | null;
 }
 
 export interface ReachableQuery {
@@ -31,20 +41,42 @@ export type AccessRepository = ReturnType<typeof createAccessRepository>;
 /**
  * The reads behind checks and accessible lists, each one statement whatever the batch size.
  * Role and groups come from the current memberships, never from the token.
+ *
+ * The two statements every check runs (`standing`, `resourceFacts`) go through `pool` as named
+ * prepared statements, parsed and planned once per connection. Measured on the seeded benchmark
+ * data: the standing read costs Postgres 0.08 ms of CPU prepared against 0.3 ms unprepared, and
+ * 0.17 ms of wall time on the pool against 1.3 ms through Prisma's $queryRaw.
  */
-export function createAccessRepository(prisma: Database) {
+export function createAccessRepository(prisma: Database, pool: Pool) {
+  /**
+   * The workspace's access revision and the caller's current role and groups, in one statement
+   * (one round trip, so checks pay for it on every request). Null when the workspace is gone.
+   */
+  const standing = async (workspaceId: string, userId: string): Promise<Standing | null> => {
+    const { rows } = await pool.query<{ revision: string; role: string | null; groups: string[] | null }>({
+      name: 'permission_standing',
+      text: `
+        SELECT w.access_revision AS revision, m.role,
+               CASE WHEN m.user_id IS NULL THEN NULL ELSE
+                 ARRAY(SELECT gm.group_id::text FROM group_memberships gm JOIN groups g ON g.id = gm.group_id
+                       WHERE gm.user_id = m.user_id AND g.workspace_id = w.id) END AS groups
+        FROM workspaces w
+        LEFT JOIN workspace_memberships m ON m.workspace_id = w.id AND m.user_id = $2::uuid
+        WHERE w.id = $1::uuid`,
+      values: [workspaceId, userId],
+    });
+    const row = rows[0];
+    if (!row) return null;
+    const role = workspaceRoleSchema.safeParse(row.role);
+    return { revision: BigInt(row.revision), member: role.success ? { role: role.data, groups: new Set(row.groups ?? []) } : null };
+  };
+
   return {
-    /** The user's current role and groups in the workspace; null when not a member. */
+    standing,
+
+    /** The user's current role and groups in the workspace; null when not a member (or no workspace). */
     async member(workspaceId: string, userId: string): Promise<MemberFacts | null> {
-      const [row] = await prisma.$queryRaw<Array<{ role: string; groups: string[] }>>`
-        SELECT m.role,
-               ARRAY(SELECT gm.group_id::text FROM group_memberships gm JOIN groups g ON g.id = gm.group_id
-                     WHERE gm.user_id = m.user_id AND g.workspace_id = m.workspace_id) AS groups
-        FROM workspace_memberships m
-        WHERE m.workspace_id = ${workspaceId}::uuid AND m.user_id = ${userId}::uuid`;
-      if (!row) return null;
-      const role = workspaceRoleSchema.safeParse(row.role);
-      return role.success ? { role: role.data, groups: new Set(row.groups) } : null;
+      return (await standing(workspaceId, userId))?.member ?? null;
     },
 
     /** Whether a user is a member of the workspace, or a group is one of its groups, now. */
@@ -56,17 +88,31 @@ export function createAccessRepository(prisma: Database) {
       return row !== null;
     },
 
-    /** The registered resources among `keys` of one service (any workspace). */
-    async resources(serviceName: string, keys: readonly CheckKey[]): Promise<LoadedResource[]> {
-      const rows = await prisma.$queryRaw<
-        Array<{ id: string; resource_type: string; resource_id: string; workspace_id: string; owner_id: string | null; visibility: Visibility }>
-      >`
-        SELECT r.id::text AS id, r.resource_type, r.resource_id::text AS resource_id, r.workspace_id::text AS workspace_id,
-               r.owner_id::text AS owner_id, r.visibility
-        FROM resource_permissions r
-        WHERE r.service_name = ${serviceName}
-          AND (r.resource_type, r.resource_id) IN (
-            SELECT * FROM unnest(${keys.map((k) => k.resourceType)}::text[], ${keys.map((k) => k.resourceId)}::uuid[]))`;
+    /**
+     * The registered resources among `keys` of one service (any workspace), each with all its
+     * shares: what a check needs to know about a resource, whoever asks (so it can be cached).
+     */
+    async resourceFacts(serviceName: string, keys: readonly CheckKey[]): Promise<LoadedResource[]> {
+      const { rows } = await pool.query<{
+        id: string;
+        resource_type: string;
+        resource_id: string;
+        workspace_id: string;
+        owner_id: string | null;
+        visibility: Visibility;
+        shares: string[];
+      }>({
+        name: 'permission_resource_facts',
+        text: `
+          SELECT r.id::text AS id, r.resource_type, r.resource_id::text AS resource_id, r.workspace_id::text AS workspace_id,
+                 r.owner_id::text AS owner_id, r.visibility,
+                 ARRAY(SELECT s.grantee_type || ':' || s.grantee_id::text || ':' || s.permission
+                       FROM resource_shares s WHERE s.resource_permission_id = r.id) AS shares
+          FROM resource_permissions r
+          WHERE r.service_name = $1
+            AND (r.resource_type, r.resource_id) IN (SELECT * FROM unnest($2::text[], $3::uuid[]))`,
+        values: [serviceName, keys.map((k) => k.resourceType), keys.map((k) => k.resourceId)],
+      });
       return rows.map((r) => ({
         id: r.id,
         resourceType: r.resource_type,
@@ -74,31 +120,11 @@ export function createAccessRepository(prisma: Database) {
         workspaceId: r.workspace_id,
         ownerId: r.owner_id,
         visibility: r.visibility,
-      }));
-    },
-
-    /**
-     * The shares among `keys` (in the workspace) that name the user or a group the user is in
-     * now. The evaluator checks group membership again against `member()`, so a group removal
-     * between the two reads can only deny.
-     */
-    async shares(serviceName: string, keys: readonly CheckKey[], workspaceId: string, userId: string): Promise<ShareFacts[]> {
-      const rows = await prisma.$queryRaw<
-        Array<{ resource_permission_id: string; grantee_type: GranteeType; grantee_id: string; permission: PermissionAction }>
-      >`
-        SELECT s.resource_permission_id::text AS resource_permission_id, s.grantee_type, s.grantee_id::text AS grantee_id, s.permission
-        FROM resource_shares s
-        JOIN resource_permissions r ON r.id = s.resource_permission_id
-        WHERE r.service_name = ${serviceName} AND r.workspace_id = ${workspaceId}::uuid
-          AND (r.resource_type, r.resource_id) IN (
-            SELECT * FROM unnest(${keys.map((k) => k.resourceType)}::text[], ${keys.map((k) => k.resourceId)}::uuid[]))
-          AND ((s.grantee_type = 'user' AND s.grantee_id = ${userId}::uuid)
-            OR (s.grantee_type = 'group' AND s.grantee_id IN (SELECT group_id FROM group_memberships WHERE user_id = ${userId}::uuid)))`;
-      return rows.map((r) => ({
-        resourcePermissionId: r.resource_permission_id,
-        granteeType: r.grantee_type,
-        granteeId: r.grantee_id,
-        permission: r.permission,
+        // CHECK constraints hold grantee_type and permission to their enums (no ':' in either).
+        shares: r.shares.map((packed) => {
+          const [granteeType, granteeId, permission] = packed.split(':') as [GranteeType, string, PermissionAction];
+          return { resourcePermissionId: r.id, granteeType, granteeId, permission };
+        }),
       }));
     },
 

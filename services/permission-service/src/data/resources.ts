@@ -31,10 +31,12 @@ export interface ResourceKey {
   resourceId: string;
 }
 
-/** Who asked for a change: the service app, and the user when the route is dual. */
+/**
+ * Who asked for a change: the service app (`app`), with the user when the route is dual; or an
+ * admin through /admin (the user, no app).
+ */
 export interface Actor {
-  appId: string;
-  serviceName: string;
+  app?: { id: string; serviceName: string };
   userId: string | null;
 }
 
@@ -71,8 +73,10 @@ const keyWhere = (key: ResourceKey) => ({
 });
 
 /**
- * Bumps the workspace's access revision: every change that can remove access does it in its own
- * transaction, so a cache keyed by the revision can never serve an allow the change revoked.
+ * Bumps the workspace's access revision. Every change to a resource's access facts does it in its
+ * own transaction: those that remove access, so the check cache (domain/checks.ts) can never serve
+ * an allow the change revoked, and grants too (share, visibility to workspace), so a share works
+ * on the very next check instead of after the cached deny's next revision change.
  */
 async function bumpAccessRevision(tx: Tx, workspaceId: string): Promise<void> {
   await tx.$executeRaw`UPDATE workspaces SET access_revision = access_revision + 1 WHERE id = ${workspaceId}::uuid`;
@@ -86,7 +90,13 @@ async function lockResource(tx: Tx, id: string): Promise<Row> {
   return row;
 }
 
-const actorDetail = (actor: Actor) => ({ service_name: actor.serviceName, app_id: actor.appId });
+export interface PurgeResult {
+  resources: number;
+  shares: number;
+  workspaces: number;
+}
+
+const actorDetail = (actor: Actor) => (actor.app ? { service_name: actor.app.serviceName, app_id: actor.app.id } : { via: 'admin' });
 
 export type ResourceRepository = ReturnType<typeof createResourceRepository>;
 
@@ -153,8 +163,8 @@ export function createResourceRepository(prisma: Database) {
     },
 
     /**
-     * Grants (or, when the grantee already has a share, changes) a share. Turning `edit` into
-     * `view` removes access, so that case bumps the access revision.
+     * Grants (or, when the grantee already has a share, changes) a share, and bumps the access
+     * revision (a downgrade from `edit` to `view` removes access; a grant must show at once).
      */
     async share(id: string, grantee: { type: GranteeType; id: string; permission: PermissionAction }, actor: Actor): Promise<void> {
       await prisma.$transaction(async (tx) => {
@@ -165,7 +175,7 @@ export function createResourceRepository(prisma: Database) {
           VALUES (${randomUUID()}::uuid, ${id}::uuid, ${grantee.type}, ${grantee.id}::uuid, ${grantee.permission}, ${actor.userId}::uuid)
           ON CONFLICT (resource_permission_id, grantee_type, grantee_id)
           DO UPDATE SET permission = EXCLUDED.permission, granted_by = EXCLUDED.granted_by, granted_at = now()`;
-        if (previous?.permission === 'edit' && grantee.permission === 'view') await bumpAccessRevision(tx, row.workspaceId);
+        await bumpAccessRevision(tx, row.workspaceId);
         await recordActivity(tx, {
           action: 'permission_shared',
           actorId: actor.userId,
@@ -207,7 +217,7 @@ export function createResourceRepository(prisma: Database) {
         const row = await lockResource(tx, id);
         if (row.visibility === visibility) return toResource(row);
         const updated = await tx.resourcePermission.update({ where: { id }, data: { visibility }, include: withShares });
-        if (visibility === 'private') await bumpAccessRevision(tx, row.workspaceId);
+        await bumpAccessRevision(tx, row.workspaceId);
         await recordActivity(tx, {
           action: 'permission_visibility_changed',
           actorId: actor.userId,
@@ -238,6 +248,45 @@ export function createResourceRepository(prisma: Database) {
           detail: { ...actorDetail(actor), resource_type: key.resourceType, resource_id: key.resourceId },
         });
       });
+    },
+
+    /**
+     * Deletes every resource of a service with its shares (its service app is being deleted) and
+     * bumps each affected workspace's revision, in one transaction, with one activity entry per
+     * workspace (the app as target). The rows are locked in id order first, so purges of the same
+     * service cannot deadlock and a share racing the purge finds its resource gone (404).
+     * Idempotent: a second purge finds nothing and records nothing.
+     */
+    async purgeService(serviceName: string, appId: string, actorId: string | null): Promise<PurgeResult> {
+      return prisma.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT 1 FROM resource_permissions WHERE service_name = ${serviceName} ORDER BY id FOR UPDATE`;
+          const counts = await tx.$queryRaw<Array<{ workspace_id: string; resources: number; shares: number }>>`
+            SELECT r.workspace_id::text AS workspace_id, count(DISTINCT r.id)::int AS resources, count(s.id)::int AS shares
+            FROM resource_permissions r LEFT JOIN resource_shares s ON s.resource_permission_id = r.id
+            WHERE r.service_name = ${serviceName}
+            GROUP BY r.workspace_id ORDER BY r.workspace_id`;
+          await tx.$executeRaw`DELETE FROM resource_permissions WHERE service_name = ${serviceName}`;
+          for (const c of counts) {
+            await bumpAccessRevision(tx, c.workspace_id);
+            await recordActivity(tx, {
+              action: 'permission_service_purged',
+              actorId,
+              targetType: 'service_app',
+              targetId: appId,
+              workspaceId: c.workspace_id,
+              detail: { service_name: serviceName, resources: c.resources, shares: c.shares },
+            });
+          }
+          return {
+            resources: counts.reduce((n, c) => n + c.resources, 0),
+            shares: counts.reduce((n, c) => n + c.shares, 0),
+            workspaces: counts.length,
+          };
+        },
+        // A large service can take longer than Prisma's default 5 s to delete.
+        { timeout: 60_000 },
+      );
     },
   };
 }

@@ -42,7 +42,7 @@ export function toResourceBody(resource: Resource): ResourcePermissionBody {
   };
 }
 
-function toEnrichedBody(resource: EnrichedResource): EnrichedResourcePermissionBody {
+export function toEnrichedBody(resource: EnrichedResource): EnrichedResourcePermissionBody {
   const base = toResourceBody(resource);
   return {
     ...base,

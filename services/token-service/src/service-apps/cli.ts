@@ -31,6 +31,8 @@ export async function createServiceAppFromCli(input: { name?: string; serviceNam
       logger: createLogger('sentinel-cli', 'warn'),
       // Creating touches no cache; the TTL only matters to verification.
       config: { SERVICE_KEY_CACHE_SECONDS: 300, REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX },
+      // The CLI only creates; deleting (and purging) goes through the admin API.
+      resources: { purge: () => Promise.reject(new Error('the CLI does not delete service apps')) },
     });
     const { app, apiKey } = await serviceApps.create({ name: parsed.data.name, serviceName: parsed.data.service_name }, null);
     return { ok: true, app, apiKey };

@@ -5,6 +5,7 @@ import type { Redis } from '@sentinel/redis';
 import { createServiceKeyCache } from './cache';
 import { generateKey } from './keys';
 import { createServiceAppRepository, type Actor, type ServiceApp, type StaleKeys } from './repository';
+import type { ServiceResources } from './resources';
 import { createServiceKeyVerifier, type ServiceKeyVerifier } from './verify';
 
 export interface ServiceAppsDeps {
@@ -12,6 +13,8 @@ export interface ServiceAppsDeps {
   redis: Redis;
   logger: Logger;
   config: { SERVICE_KEY_CACHE_SECONDS: number; REDIS_KEY_PREFIX: string };
+  /** permission-service's resources of a service, purged when its app is deleted. */
+  resources: ServiceResources;
   /** last_used_at is written at most once per this many seconds per app (default 60). */
   lastUsedIntervalSeconds?: number;
 }
@@ -88,7 +91,23 @@ export function createServiceApps(deps: ServiceAppsDeps): ServiceApps {
       return { app: result.app, apiKey: key.apiKey };
     },
 
+    /**
+     * Purge first, then delete, so that a failure loses nothing: permission-service unreachable
+     * → 503 and the app still exists (the admin retries; the purge is idempotent). A resource the
+     * service registers between the purge and the delete outlives the app; deregister it by hand.
+     */
     async delete(id, actor) {
+      const app = await repository.get(id);
+      if (!app) throw notFound();
+      const log = deps.logger.child({ appId: id, serviceName: app.serviceName });
+      let purged;
+      try {
+        purged = await deps.resources.purge(app, actor);
+      } catch (err) {
+        log.warn({ err }, 'service app not deleted: could not purge its resources');
+        throw err;
+      }
+      log.info(purged, "purged the service app's resources");
       const stale = await repository.delete(id, actor);
       if (!stale) throw notFound();
       await invalidate(stale, 'deleted');
