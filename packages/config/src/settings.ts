@@ -16,6 +16,8 @@ export const rateLimitEnvShape = {
   RATE_LIMIT_WINDOW_SECONDS: int(1, 60),
   /** Requests per window per client: the user for a valid token, else the client IP (0.7: 30/min). */
   RATE_LIMIT_RPM: perWindow(30),
+  /** Requests per window per admin session (the admin tier: the panel makes several calls per page). */
+  RATE_LIMIT_ADMIN_RPM: perWindow(600),
   /** Requests per window per service key (service and dual routes). */
   RATE_LIMIT_SERVICE_RPM: perWindow(6000),
   /** Per IP on /auth/login, /auth/callback, /auth/workspaces, /auth/token, /auth/refresh (0.7: 10/min). */

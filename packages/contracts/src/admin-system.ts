@@ -47,6 +47,7 @@ export const systemSettingsSchema = z
       .object({
         window_seconds: z.number().int(),
         per_client: z.number().int(),
+        per_admin_session: z.number().int(),
         per_service_key: z.number().int(),
         auth: z.number().int(),
         admin_login: z.number().int(),

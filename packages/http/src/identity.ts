@@ -149,9 +149,11 @@ export function currentService(req: { identity: Identity }): ServiceIdentity {
 }
 
 export function currentAdmin(req: { identity: Identity }): AdminIdentity {
-  const admin = req.identity.admin;
-  if (!admin) throw new AuthenticationError('Not authenticated');
-  return admin;
+  const { admin, user, service, caller } = req.identity;
+  if (admin) return admin;
+  // Someone the gateway verified as something else (a user of any role, a service key): 403, as the gateway answers.
+  if (user || service || caller) throw new NotAllowedError('Not an admin');
+  throw new AuthenticationError('Not authenticated');
 }
 
 /** Internal routes (`/internal/*`, never in the gateway's table) accept only our own processes. */

@@ -1,6 +1,6 @@
 import { freePort, startServiceProcess, type ChildService } from '@sentinel/testing';
 import request from 'supertest';
-import { startStack, type Stack } from './support';
+import { seedMember, startStack, type Stack } from './support';
 
 describe('gateway: rate limits shared by every replica', () => {
   let stack: Stack;
@@ -63,5 +63,15 @@ describe('gateway: rate limits shared by every replica', () => {
     expect((await me(a.token)).status).toBe(200);
     expect((await me(a.token)).status).toBe(429);
     expect((await me(b.token)).status).toBe(200);
+  });
+
+  it('when an admin uses the panel, then their session counts against the admin limit, not the per-user one', async () => {
+    const gateway = stack.gatewayWith({ RATE_LIMIT_RPM: '2', RATE_LIMIT_ADMIN_RPM: '4' });
+    const admin = await seedMember(stack.ctx.deps.prisma, { isAdmin: true });
+    const cookie = `admin_token=${await stack.adminToken(admin.userId)}`;
+    const list = () => request(gateway).get('/admin/service-apps').set('cookie', cookie);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await list()).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
   });
 });

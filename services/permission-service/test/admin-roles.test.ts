@@ -96,9 +96,9 @@ describe('admin RBAC: /admin/workspaces/{id}/roles, /admin/roles, /admin/service
       expect((await request(t.app).get('/admin/roles/not-a-uuid').set(admin)).status).toBe(422);
     });
 
-    it('when the caller is not an admin, then 401', async () => {
-      expect((await request(t.app).get(`/admin/workspaces/${ws}/roles`).set(asUser({ user_id: member, workspace_id: ws }))).status).toBe(401);
-      expect((await request(t.app).post(`/admin/workspaces/${ws}/roles`).set(asService(svc)).send({ name: 'x' })).status).toBe(401);
+    it('when the caller is a user or a service, not an admin, then 403', async () => {
+      expect((await request(t.app).get(`/admin/workspaces/${ws}/roles`).set(asUser({ user_id: member, workspace_id: ws }))).status).toBe(403);
+      expect((await request(t.app).post(`/admin/workspaces/${ws}/roles`).set(asService(svc)).send({ name: 'x' })).status).toBe(403);
     });
 
     it('deleting a role bumps the access revision', async () => {
@@ -206,8 +206,8 @@ describe('admin RBAC: /admin/workspaces/{id}/roles, /admin/roles, /admin/service
       expect((await request(t.app).delete(`/admin/service-actions/${a}`).set(admin)).status).toBe(404);
     });
 
-    it('when the caller is not an admin or the filter is invalid, then 401 or 422', async () => {
-      expect((await request(t.app).get('/admin/service-actions').set(asService(svc))).status).toBe(401);
+    it('when the caller is not an admin or the filter is invalid, then 403 or 422', async () => {
+      expect((await request(t.app).get('/admin/service-actions').set(asService(svc))).status).toBe(403);
       expect((await request(t.app).get('/admin/service-actions').query({ service_name: 'Bad Name' }).set(admin)).status).toBe(422);
     });
   });

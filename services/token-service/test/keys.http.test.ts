@@ -58,12 +58,16 @@ describe('GET /.well-known/openid-configuration', () => {
 });
 
 describe('POST /admin/keys/rotate', () => {
-  it('when the caller is not an admin, then 401 with a detail and no rotation', async () => {
+  it('when the caller is not an admin, then 401 (anonymous) or 403 (a user) with a detail and no rotation', async () => {
     const before = await request(t.app).get('/.well-known/jwks.json').set(anonymous());
-    for (const identity of [{}, { user: testUser() }]) {
+    const cases = [
+      [{}, 401, 'Not authenticated'],
+      [{ user: testUser() }, 403, 'Not an admin'],
+    ] as const;
+    for (const [identity, status, detail] of cases) {
       const res = await request(t.app).post('/admin/keys/rotate').set(identityHeader(identity));
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({ detail: 'Not authenticated' });
+      expect(res.status).toBe(status);
+      expect(res.body).toEqual({ detail });
     }
     const after = await request(t.app).get('/.well-known/jwks.json').set(anonymous());
     expect(after.body).toEqual(before.body);

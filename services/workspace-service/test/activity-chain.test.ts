@@ -101,9 +101,9 @@ describe('activity chain', () => {
     expect(res.body).toEqual({ ok: true, checked: await prisma().activityChain.count(), unchained: 1 });
   });
 
-  it('when the caller is not an admin, then the endpoint is 401', async () => {
+  it('when the caller is anonymous, then 401; when a user who is not an admin, then 403', async () => {
     expect((await request(t.app).get('/admin/activity/verify')).status).toBe(401);
-    expect((await request(t.app).get('/admin/activity/verify').set(identityHeader({ user: testUser() }))).status).toBe(401);
+    expect((await request(t.app).get('/admin/activity/verify').set(identityHeader({ user: testUser() }))).status).toBe(403);
   });
 });
 

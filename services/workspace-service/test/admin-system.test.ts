@@ -143,6 +143,7 @@ describe('GET /admin/system/settings', () => {
         rate_limits: {
           window_seconds: 30,
           per_client: 77,
+          per_admin_session: 600,
           per_service_key: 6000,
           auth: 0,
           admin_login: 5,

@@ -92,7 +92,7 @@ export function createAuthenticator(deps: {
           if (!claims) throw new AuthenticationError(INVALID_TOKEN);
           if (!claims.admin) throw new NotAllowedError(NOT_AN_ADMIN);
           requireRequestedWith(req.method, req.headers['x-requested-with']);
-          return { identity: {}, jti: claims.jti, admin: claims, plan: limits.userPlan(req, claims.sub, claims.jti) };
+          return { identity: {}, jti: claims.jti, admin: claims, plan: limits.adminPlan(req, claims.sub, claims.jti) };
         }
       }
     },

@@ -9,7 +9,7 @@ export { WindowEnd } from './store';
 
 /** Which counters a request hits: set on the request by the gateway before the limiters run. */
 export interface LimitPlan {
-  /** The global counter's client: `user:<id>` for a valid token, `svc:<app>` for a service key, else `ip:<ip>`. */
+  /** The global counter's client: `user:<id>` for a valid token, `admin:<id>` for an admin session, `svc:<app>` for a service key, else `ip:<ip>`. */
   client: string;
   limit: number;
   /** The token's id, whose denylist mirror entry is read in the same Redis round trip. */
@@ -51,6 +51,8 @@ export interface Limits {
   /** The plan of a request that is not (or failed to be) authenticated: by client IP. */
   anonymousPlan(req: Request): LimitPlan;
   userPlan(req: Request, userId: string, jti: string): LimitPlan;
+  /** An admin session (admin tier): its own counter and limit, so the panel is usable at the per-user default. */
+  adminPlan(req: Request, userId: string, jti: string): LimitPlan;
   servicePlan(req: Request, appId: string, jti: string | undefined): LimitPlan;
   /** Runs the global limiter then the route's (one Redis round trip on the hot path), then `next`. */
   apply: RequestHandler;
@@ -108,6 +110,7 @@ export function createLimits(deps: { config: GatewayConfig; redis: Redis; logger
     ipClient,
     anonymousPlan: (req) => withRoute(req, { client: ipClient(req), limit: effective(config.RATE_LIMIT_RPM) }),
     userPlan: (req, userId, jti) => withRoute(req, { client: `user:${userId}`, limit: effective(config.RATE_LIMIT_RPM), jti }),
+    adminPlan: (req, userId, jti) => withRoute(req, { client: `admin:${userId}`, limit: effective(config.RATE_LIMIT_ADMIN_RPM), jti }),
     servicePlan: (req, appId, jti) =>
       withRoute(req, { client: `svc:${appId}`, limit: effective(config.RATE_LIMIT_SERVICE_RPM), ...(jti === undefined ? {} : { jti }) }),
     apply: (req, res, next) => {

@@ -87,6 +87,7 @@ export async function systemSettings(deps: { prisma: Database; config: Config },
       rate_limits: {
         window_seconds: config.RATE_LIMIT_WINDOW_SECONDS,
         per_client: config.RATE_LIMIT_RPM,
+        per_admin_session: config.RATE_LIMIT_ADMIN_RPM,
         per_service_key: config.RATE_LIMIT_SERVICE_RPM,
         auth: config.RATE_LIMIT_AUTH_RPM,
         admin_login: config.RATE_LIMIT_ADMIN_LOGIN_RPM,

@@ -1,11 +1,10 @@
 import { activityExportQuerySchema, activityExportSchema, activityPageSchema, activityQuerySchema } from '@sentinel/contracts';
 import type { Database } from '@sentinel/db';
-import { parseInput, respond } from '@sentinel/http';
+import { currentAdmin, parseInput, respond } from '@sentinel/http';
 import { Router } from 'express';
 import { toCsv } from '../csv';
 import { exportActivity, listActivity } from '../domain/activity-log';
 import { sendCsv } from './csv-response';
-import { adminCaller } from './admin-scope';
 
 const CSV_COLUMNS = [
   'id',
@@ -24,12 +23,12 @@ const CSV_COLUMNS = [
 export function createAdminActivityRouter(deps: { prisma: Database }): Router {
   const router = Router();
   router.get('/admin/activity', async (req, res) => {
-    adminCaller(req);
+    currentAdmin(req);
     const { page, page_size, ...filter } = parseInput(activityQuerySchema, req.query, 'query');
     respond(res, activityPageSchema, await listActivity(deps.prisma, filter, { page, page_size }));
   });
   router.get('/admin/activity/export', async (req, res) => {
-    const admin = adminCaller(req);
+    const admin = currentAdmin(req);
     const { format, ...filter } = parseInput(activityExportQuerySchema, req.query, 'query');
     const result = await exportActivity(deps.prisma, admin.user_id, filter, format);
     if (format === 'json') {

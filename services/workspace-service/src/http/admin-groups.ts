@@ -1,10 +1,10 @@
 import { groupMemberAddedSchema, groupMemberListSchema, groupSchema, updateGroupRequestSchema, uuidSchema } from '@sentinel/contracts';
-import { parseInput, respond } from '@sentinel/http';
+import { currentAdmin, parseInput, respond } from '@sentinel/http';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Actor, WorkspaceContext } from '../domain/context';
 import { addGroupMember, deleteGroup, groupWorkspaceId, listGroupMembers, removeGroupMember, updateGroup } from '../domain/groups';
-import { adminActor, adminCaller } from './admin-scope';
+import { adminActor } from './admin-scope';
 
 const params = z.object({ groupId: uuidSchema, userId: uuidSchema.optional() });
 
@@ -18,7 +18,7 @@ export function createAdminGroupsRouter(ctx: WorkspaceContext): Router {
 
   /** The admin as an owner of the group's workspace (404 for an unknown group), and the ids in the path. */
   async function scope(req: Request): Promise<{ actor: Actor; groupId: string; userId: string }> {
-    const admin = adminCaller(req);
+    const admin = currentAdmin(req);
     const { groupId, userId = '' } = parseInput(params, req.params, 'path');
     return { actor: adminActor(admin, await groupWorkspaceId(ctx, groupId)), groupId, userId };
   }

@@ -16,7 +16,7 @@ import {
   uuidSchema,
   workspaceSummaryListSchema,
 } from '@sentinel/contracts';
-import { parseInput, respond } from '@sentinel/http';
+import { currentAdmin, parseInput, respond } from '@sentinel/http';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { getAdminWorkspace, listAllWorkspaces, listWorkspacePage } from '../domain/admin-workspaces';
@@ -25,14 +25,14 @@ import { createGroup, listGroups } from '../domain/groups';
 import { invite } from '../domain/invitations';
 import { changeRole, listMembers, removeMember } from '../domain/members';
 import { createWorkspace, deleteWorkspace, getWorkspace, updateWorkspace } from '../domain/workspaces';
-import { adminActor, adminCaller } from './admin-scope';
+import { adminActor } from './admin-scope';
 
 const workspaceParams = z.object({ workspaceId: uuidSchema });
 const memberParams = z.object({ workspaceId: uuidSchema, userId: uuidSchema });
 
 /** The admin, acting as an owner of the path's workspace. */
 function actorFor(req: Request): Actor {
-  const admin = adminCaller(req);
+  const admin = currentAdmin(req);
   const { workspaceId } = parseInput(workspaceParams, req.params, 'path');
   return adminActor(admin, workspaceId);
 }
@@ -46,18 +46,18 @@ export function createAdminWorkspacesRouter(ctx: WorkspaceContext): Router {
   const one = '/admin/workspaces/:workspaceId';
 
   router.get('/admin/workspaces', async (req, res) => {
-    adminCaller(req);
+    currentAdmin(req);
     const query = parseInput(adminWorkspaceSearchQuerySchema, req.query, 'query');
     respond(res, adminWorkspacePageSchema, await listWorkspacePage(ctx, query));
   });
 
   router.get('/admin/workspaces/all', async (req, res) => {
-    adminCaller(req);
+    currentAdmin(req);
     respond(res, workspaceSummaryListSchema, await listAllWorkspaces(ctx));
   });
 
   router.post('/admin/workspaces', async (req, res) => {
-    const admin = adminCaller(req);
+    const admin = currentAdmin(req);
     const input = parseInput(createWorkspaceRequestSchema, req.body ?? {}, 'body');
     const workspace = await createWorkspace(ctx, admin.user_id, input);
     respond(res, adminWorkspaceSchema, await getAdminWorkspace(ctx, workspace.id), 201);
