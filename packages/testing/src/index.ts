@@ -11,5 +11,5 @@ export { describeServiceEdge } from './conformance';
 export type { ServiceUnderTest } from './conformance';
 export { useServiceApp } from './service-test';
 export type { ServiceTest } from './service-test';
-export { createClientApp, devLogin, pkcePair, startSystem } from './system';
+export { createClientApp, createServiceApp, devLogin, followDevForm, pkcePair, startSystem } from './system';
 export type { RunningSystem, SystemProcess, TokenPair } from './system';

@@ -4,10 +4,11 @@
  * that walks the real PKCE flow through the gateway. For tests across processes (SDK, examples,
  * admin panel); a test that stops Redis starts its own with startPrivateRedis and passes REDIS_URL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './database';
 import { freePort, PROJECT_ROOT, waitForHttp } from './processes';
@@ -57,6 +58,8 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
     SESSION_SECRET_KEY: randomBytes(24).toString('hex'),
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ...Object.fromEntries(SERVICES.map((s) => [URL_VARS[s], urls[s]])),
+    // The launcher also serves the admin panel on ADMIN_URL's port: a free one, never 9004.
+    ADMIN_URL: `http://127.0.0.1:${await freePort()}`,
     ...env,
   };
   let output = '';
@@ -104,6 +107,20 @@ export async function createClientApp(system: RunningSystem, redirectUri: string
   return row!.id;
 }
 
+/**
+ * Registers a service app for `serviceName` by running `pnpm sentinel service-apps create` against
+ * the system's database and Redis prefix, as an operator would; returns the printed API key.
+ */
+export async function createServiceApp(system: RunningSystem, serviceName: string, name = `${serviceName} service`): Promise<string> {
+  const { DATABASE_URL, REDIS_KEY_PREFIX, REDIS_URL } = system.env;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'sentinel.ts'), 'service-apps', 'create', '--name', name, '--service-name', serviceName],
+    { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL, REDIS_KEY_PREFIX, ...(REDIS_URL ? { REDIS_URL } : {}) }, timeout: 60_000 },
+  );
+  return stdout.trim();
+}
+
 export interface TokenPair {
   access_token: string;
   refresh_token: string;
@@ -125,6 +142,26 @@ function cookiesOf(res: Response): string {
 }
 
 /**
+ * What a browser does with a `/auth/login/dev?…` URL: follows it to the dev provider's form,
+ * submits `email` and `name`, and returns where the callback redirects (`redirect_uri?code=…`).
+ */
+export async function followDevForm(loginUrl: string, user: { email: string; name?: string }): Promise<string> {
+  const started = await fetch(loginUrl, { redirect: 'manual' });
+  const form = started.headers.get('location');
+  if (started.status !== 302 || !form) throw new Error(`dev login start answered ${started.status}: ${await started.text()}`);
+  const state = new URL(form, loginUrl).searchParams.get('state') ?? '';
+  const callback = await fetch(new URL('/auth/callback/dev', loginUrl), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(started) },
+    body: new URLSearchParams({ state, email: user.email, name: user.name ?? user.email.split('@')[0]! }).toString(),
+  });
+  const back = callback.headers.get('location');
+  if (callback.status !== 302 || !back) throw new Error(`dev login callback answered ${callback.status}: ${await callback.text()}`);
+  return back;
+}
+
+/**
  * Signs `email` in through the dev form, the way a browser and a client app would: login →
  * form → callback → `redirectUri?code=` → /auth/workspaces → /auth/token. Picks the workspace
  * with `workspaceSlug`, else the first listed. `redirectUri` must belong to an active client app.
@@ -136,19 +173,9 @@ export async function devLogin(
   const { verifier, challenge } = pkcePair();
   const start = new URL('/auth/login/dev', gatewayUrl);
   start.search = new URLSearchParams({ redirect_uri: user.redirectUri, code_challenge: challenge, code_challenge_method: 'S256' }).toString();
-  const started = await fetch(start, { redirect: 'manual' });
-  const form = started.headers.get('location');
-  if (started.status !== 302 || !form) throw new Error(`dev login start answered ${started.status}: ${await started.text()}`);
-  const state = new URL(form, gatewayUrl).searchParams.get('state') ?? '';
-  const callback = await fetch(new URL('/auth/callback/dev', gatewayUrl), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(started) },
-    body: new URLSearchParams({ state, email: user.email, name: user.name ?? user.email.split('@')[0]! }).toString(),
-  });
-  const back = callback.headers.get('location');
-  const code = back ? new URL(back).searchParams.get('code') : null;
-  if (callback.status !== 302 || !code) throw new Error(`dev login callback answered ${callback.status}: ${await callback.text()}`);
+  const back = await followDevForm(start.toString(), user);
+  const code = new URL(back).searchParams.get('code');
+  if (!code) throw new Error(`dev login callback redirected without a code: ${back}`);
   const listed = await fetch(new URL(`/auth/workspaces?code=${encodeURIComponent(code)}`, gatewayUrl));
   const workspaces = (await listed.json()) as Array<{ id: string; slug: string }>;
   const workspace = user.workspaceSlug ? workspaces.find((w) => w.slug === user.workspaceSlug) : workspaces[0];
