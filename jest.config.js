@@ -10,6 +10,8 @@ const project = (dir, testMatch = ['<rootDir>/src/**/*.test.ts', '<rootDir>/test
   testMatch,
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/)?(${esmDeps})[@/])`],
+  // Workspace packages that publish built files (@sentinel/sdk) resolve to their TypeScript source here.
+  testEnvironmentOptions: { customExportConditions: ['sentinel-source', 'node', 'node-addons'] },
 });
 
 const dirs = [
@@ -25,6 +27,9 @@ const dirs = [
   'services/token-service',
   'services/workspace-service',
   'services/permission-service',
+  'packages/sdk',
+  'examples/notes-service',
+  'services/admin-panel',
 ];
 
 /** @type {import('jest').Config} */

@@ -1,7 +1,7 @@
 /**
  * `pnpm start`: everything needed to run Sentinel on this machine, in one command. Reads the
  * environment (.env, then generated development secrets outside production), creates the database
- * if missing and applies migrations once, then starts the four services and the gateway, and
+ * if missing and applies migrations once, then starts the four services, the gateway and the admin panel, and
  * stops them all on Ctrl-C or SIGTERM. A process that dies is reported, not restarted: the others
  * keep serving (the gateway answers 503 for the dead one's routes).
  */
@@ -44,8 +44,8 @@ async function main(): Promise<void> {
 
   const children = new Map<string, ChildProcess>();
   let stopping = false;
-  const start = (name: string, port: string) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'services', name, 'src', 'main.ts')], {
+  const start = (name: string, port: string, entry = join('services', name, 'src', 'main.ts')) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
       cwd: root,
       env: { ...env, PORT: port },
       stdio: 'inherit',
@@ -60,7 +60,10 @@ async function main(): Promise<void> {
   };
   for (const s of SERVICES) start(s.name, portOf(s.name, s.urlVar, s.port));
   start('gateway', env.PORT ?? '9003');
-  log(`gateway on ${env.BASE_URL ?? 'http://localhost:9003'} (Ctrl-C stops everything)`);
+  // The admin panel builds itself first when its sources changed, then serves on ADMIN_URL's port.
+  const adminUrl = new URL(env.ADMIN_URL ?? 'http://localhost:9004');
+  start('admin-panel', adminUrl.port || '9004', join('services', 'admin-panel', 'server', 'main.ts'));
+  log(`gateway on ${env.BASE_URL ?? 'http://localhost:9003'}, admin panel on ${adminUrl.origin} (Ctrl-C stops everything)`);
 
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
