@@ -12,21 +12,25 @@ export interface ActivityEntry {
   detail?: Prisma.InputJsonValue;
 }
 
+const toRow = (entry: ActivityEntry) => ({
+  action: entry.action,
+  actorId: entry.actorId ?? null,
+  targetType: entry.targetType ?? null,
+  targetId: entry.targetId ?? null,
+  workspaceId: entry.workspaceId ?? null,
+  ...(entry.detail === undefined ? {} : { detail: entry.detail }),
+});
+
 /**
  * Appends one entry to the activity log. The log is append-only (database triggers reject UPDATE,
  * DELETE and TRUNCATE); the chain sequencer links entries after they commit.
  */
 export async function recordActivity(db: ActivityWriter, entry: ActivityEntry): Promise<string> {
-  const row = await db.activityLog.create({
-    data: {
-      action: entry.action,
-      actorId: entry.actorId ?? null,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId ?? null,
-      workspaceId: entry.workspaceId ?? null,
-      ...(entry.detail === undefined ? {} : { detail: entry.detail }),
-    },
-    select: { id: true },
-  });
+  const row = await db.activityLog.create({ data: toRow(entry), select: { id: true } });
   return row.id;
+}
+
+/** Appends many entries in one statement (a bulk change logs each thing it did, not only a summary). */
+export async function recordActivities(db: ActivityWriter, entries: ActivityEntry[]): Promise<void> {
+  if (entries.length > 0) await db.activityLog.createMany({ data: entries.map(toRow) });
 }

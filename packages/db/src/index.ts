@@ -1,6 +1,6 @@
 export { createPrismaClient, Prisma, PrismaClient } from './client';
 export type { Database, PrismaClientOptions } from './client';
-export { recordActivity } from './activity';
+export { recordActivities, recordActivity } from './activity';
 export type { ActivityEntry, ActivityWriter } from './activity';
 export { advisoryLockKey, migrateDatabase, MIGRATIONS_DIR, readMigrations } from './migrate';
 export type { MigrateOptions } from './migrate';

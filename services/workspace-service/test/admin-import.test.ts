@@ -92,6 +92,16 @@ describe('admin CSV import', () => {
     expect((await prisma().user.findUniqueOrThrow({ where: { id: existing.id } })).name).toBe(existing.name);
     const logged = await prisma().activityLog.findFirst({ where: { action: 'csv_import_executed', actorId: admin.id }, orderBy: { createdAt: 'desc' } });
     expect(logged?.detail).toMatchObject({ rows: 4, users_created: 1, memberships_added: 3 });
+    // Each user and membership it made is logged too, as the single routes log them.
+    const each = await prisma().activityLog.findMany({ where: { actorId: admin.id, action: { in: ['user_created', 'member_added'] }, targetId: { in: [created.id, existing.id] } } });
+    expect(each.map((e) => [e.action, e.targetId, e.workspaceId, e.detail]).sort()).toEqual(
+      [
+        ['user_created', created.id, null, { email: `new.${n}@example.com`, via: 'csv_import' }],
+        ['member_added', created.id, ws.id, { role: 'editor', via: 'csv_import' }],
+        ['member_added', created.id, other.id, { role: 'admin', via: 'csv_import' }],
+        ['member_added', existing.id, ws.id, { role: 'viewer', via: 'csv_import' }],
+      ].sort(),
+    );
   });
 
   it('when the same file is executed three times at once, then each user and membership exists once and the counts add up', async () => {

@@ -1,5 +1,5 @@
 import { CSV_IMPORT_COLUMNS, importRowSchema, type ImportPreview, type ImportResult } from '@sentinel/contracts';
-import { recordActivity, type Database } from '@sentinel/db';
+import { recordActivities, recordActivity, type Database } from '@sentinel/db';
 import { ValidationError } from '@sentinel/http';
 import { CsvSyntaxError, parseCsv } from '../csv';
 
@@ -110,9 +110,10 @@ export async function executeImport(prisma: Database, adminId: string, file: Buf
       if (errors.length > 0) return { users_created: 0, memberships_added: 0, errors };
       const names = new Map<string, string>();
       for (const r of rows) if (!names.has(r.email)) names.set(r.email, r.name);
-      const created = await tx.user.createMany({
+      const created = await tx.user.createManyAndReturn({
         data: [...names].map(([email, name]) => ({ email, name })),
         skipDuplicates: true,
+        select: { id: true, email: true },
       });
       const users = await tx.$queryRaw<Array<{ id: string; email: string }>>`
         SELECT id::text, email FROM users WHERE email = ANY(${[...names.keys()]}::text[]) FOR KEY SHARE`;
@@ -122,14 +123,31 @@ export async function executeImport(prisma: Database, adminId: string, file: Buf
         const userId = userIds.get(r.email);
         return workspaceId && userId ? [{ workspaceId, userId, role: r.role }] : [];
       });
-      const added = await tx.workspaceMembership.createMany({ data: memberships, skipDuplicates: true });
+      const added = await tx.workspaceMembership.createManyAndReturn({
+        data: memberships,
+        skipDuplicates: true,
+        select: { workspaceId: true, userId: true, role: true },
+      });
+      // Each user and membership the import made is logged as the single routes log it, so the
+      // log filtered by workspace or user shows them; the summary entry ties them to the import.
+      await recordActivities(tx, [
+        ...created.map((u) => ({ action: 'user_created', actorId: adminId, targetType: 'user', targetId: u.id, detail: { email: u.email, via: 'csv_import' } })),
+        ...added.map((m) => ({
+          action: 'member_added',
+          actorId: adminId,
+          targetType: 'user',
+          targetId: m.userId,
+          workspaceId: m.workspaceId,
+          detail: { role: m.role, via: 'csv_import' },
+        })),
+      ]);
       await recordActivity(tx, {
         action: 'csv_import_executed',
         actorId: adminId,
         targetType: 'user',
-        detail: { rows: rows.length, users_created: created.count, memberships_added: added.count, workspaces: [...workspaces.keys()] },
+        detail: { rows: rows.length, users_created: created.length, memberships_added: added.length, workspaces: [...workspaces.keys()] },
       });
-      return { users_created: created.count, memberships_added: added.count, errors: [] };
+      return { users_created: created.length, memberships_added: added.length, errors: [] };
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
