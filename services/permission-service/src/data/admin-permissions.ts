@@ -1,22 +1,9 @@
 import type { AdminPermissionsQuery, Visibility } from '@sentinel/contracts';
-import { Prisma, type Database } from '@sentinel/db';
+import { escapeLike, Prisma, type Database } from '@sentinel/db';
+import type { Resource } from './resources';
 
 /** A row of the admin permissions browser: the resource without its shares, plus two facts about them. */
-export interface AdminPermissionRow {
-  id: string;
-  serviceName: string;
-  resourceType: string;
-  resourceId: string;
-  workspaceId: string;
-  ownerId: string | null;
-  visibility: Visibility;
-  createdAt: Date;
-  ownerEmail: string | null;
-  shareCount: number;
-}
-
-/** `%`, `_` and `\` in a search term match themselves (with `ESCAPE '\'`). */
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+export type AdminPermissionRow = Omit<Resource, 'shares'> & { ownerEmail: string | null; shareCount: number };
 
 export type AdminPermissionRepository = ReturnType<typeof createAdminPermissionRepository>;
 

@@ -1,8 +1,7 @@
 import type { AdminUpdateUserRequest, AdminUser, AdminUserDetail, PageQuery } from '@sentinel/contracts';
-import { Prisma, recordActivity } from '@sentinel/db';
+import { containsPattern, Prisma, recordActivity } from '@sentinel/db';
 import { NotFoundError, type WorkspaceRole } from '@sentinel/http';
 import type { WorkspaceContext } from './context';
-import { escapeLike } from './members';
 import { runChange } from './transaction';
 
 interface AdminUserSqlRow {
@@ -28,11 +27,6 @@ export async function selectAdminUsers(ctx: WorkspaceContext, tail: Prisma.Sql):
   return rows.map(toAdminUser);
 }
 
-/** A `%…%` pattern matching `search` literally, or null for no filter. */
-export function containsPattern(search: string | undefined): string | null {
-  const q = search?.trim();
-  return q ? `%${escapeLike(q)}%` : null;
-}
 
 /** GET /admin/users: newest first; `search` on email or name, any case. */
 export async function listUsers(ctx: WorkspaceContext, query: PageQuery & { search?: string }) {

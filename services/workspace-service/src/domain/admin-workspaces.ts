@@ -1,7 +1,6 @@
 import type { AdminWorkspace, PageQuery } from '@sentinel/contracts';
-import { Prisma } from '@sentinel/db';
+import { containsPattern, Prisma } from '@sentinel/db';
 import { NotFoundError } from '@sentinel/http';
-import { containsPattern } from './admin-users';
 import type { WorkspaceContext } from './context';
 
 interface AdminWorkspaceSqlRow {

@@ -1,13 +1,11 @@
 import type { MemberResponse } from '@sentinel/contracts';
-import { recordActivity } from '@sentinel/db';
+import { containsPattern, recordActivity } from '@sentinel/db';
 import { ConflictError, hasRole, NotAllowedError, NotFoundError, type WorkspaceRole } from '@sentinel/http';
 import type { Actor, WorkspaceContext } from './context';
 import { lockActor, lockWorkspace } from './locks';
 import { runChange, uniquely, type Tx } from './transaction';
 import { memberSelect, toMember } from './views';
 
-/** `%`, `_` and `\` match themselves in a member search. */
-export const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 interface MemberSqlRow {
   user_id: string;
@@ -20,8 +18,7 @@ interface MemberSqlRow {
 
 /** GET /workspaces/{id}/members?q=&limit=: email or name containing `q` (any case), oldest first. */
 export async function listMembers(ctx: WorkspaceContext, workspaceId: string, query: { q?: string; limit?: number }): Promise<MemberResponse[]> {
-  const q = query.q?.trim();
-  const pattern = q ? `%${escapeLike(q)}%` : null;
+  const pattern = containsPattern(query.q);
   const rows = await ctx.prisma.$queryRaw<MemberSqlRow[]>`
     SELECT u.id AS user_id, u.email, u.name, u.avatar_url, m.role, m.joined_at
     FROM workspace_memberships m JOIN users u ON u.id = m.user_id
