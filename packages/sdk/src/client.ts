@@ -10,13 +10,22 @@ export interface ServiceClientOptions extends HttpOptions {
   serviceKey: string;
 }
 
-/** The transport of PermissionClient and RoleClient: the service key on every call, a user's token when given. */
-export function serviceTransport(options: ServiceClientOptions): { send: Send; headers: (token?: string) => Record<string, string> } {
-  if (!options.serviceKey) {
-    throw new Error('A service key is required: create one with `pnpm sentinel service-apps create` (or the admin API /admin/service-apps)');
+/** What PermissionClient and RoleClient share: the service key on every call, a user's token when given. */
+export abstract class ServiceClient {
+  protected readonly send: Send;
+  readonly serviceName: string;
+  readonly #serviceKey: string;
+
+  constructor(options: ServiceClientOptions) {
+    if (!options.serviceKey) {
+      throw new Error('A service key is required: create one with `pnpm sentinel service-apps create` (or the admin API /admin/service-apps)');
+    }
+    this.send = createSend(options.baseUrl, options);
+    this.serviceName = options.serviceName;
+    this.#serviceKey = options.serviceKey;
   }
-  return {
-    send: createSend(options.baseUrl, options),
-    headers: (token) => ({ 'x-service-key': options.serviceKey, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) }),
-  };
+
+  protected headers(token?: string): Record<string, string> {
+    return { 'x-service-key': this.#serviceKey, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) };
+  }
 }

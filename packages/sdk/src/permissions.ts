@@ -1,5 +1,4 @@
-import { serviceTransport, type ServiceClientOptions } from './client';
-import type { Send } from './http';
+import { ServiceClient } from './client';
 import type {
   AccessiblePage,
   GranteeType,
@@ -37,28 +36,17 @@ const seg = encodeURIComponent;
  * Calls on a user's behalf take their access token (`req.user.token`); the others use only the
  * service key. Failures throw SentinelError.
  */
-export class PermissionClient {
-  readonly #send: Send;
-  readonly #headers: (token?: string) => Record<string, string>;
-  readonly serviceName: string;
-
-  constructor(options: ServiceClientOptions) {
-    const transport = serviceTransport(options);
-    this.#send = transport.send;
-    this.#headers = transport.headers;
-    this.serviceName = options.serviceName;
-  }
-
+export class PermissionClient extends ServiceClient {
   /** The answers in request order. */
   async check(token: string, checks: CheckInput[]): Promise<PermissionResult[]> {
     const results: PermissionResult[] = [];
     for (let i = 0; i < checks.length; i += MAX_CHECKS) {
       const batch = checks.slice(i, i + MAX_CHECKS).map((c) => ({ service_name: this.serviceName, ...c }));
-      const body = await this.#send<{ results: PermissionResult[] }>({
+      const body = await this.send<{ results: PermissionResult[] }>({
         method: 'POST',
         path: '/permissions/check',
         body: { checks: batch },
-        headers: this.#headers(token),
+        headers: this.headers(token),
         retryable: 'always',
       });
       results.push(...body.results);
@@ -86,11 +74,11 @@ export class PermissionClient {
     const ids: string[] = [];
     let cursor: string | undefined;
     for (;;) {
-      const page = await this.#send<AccessiblePage>({
+      const page = await this.send<AccessiblePage>({
         method: 'POST',
         path: '/permissions/accessible',
         body: { service_name: this.serviceName, resource_type: resourceType, action, workspace_id: workspaceId, limit: options.pageSize, cursor },
-        headers: this.#headers(token),
+        headers: this.headers(token),
         retryable: 'always',
       });
       ids.push(...page.resource_ids);
@@ -101,40 +89,40 @@ export class PermissionClient {
 
   /** Idempotent: registering again returns the existing record unchanged. */
   registerResource(input: RegisterInput): Promise<ResourcePermission> {
-    return this.#send({
+    return this.send({
       method: 'POST',
       path: '/permissions/register',
       body: { service_name: this.serviceName, visibility: 'workspace', ...input },
-      headers: this.#headers(),
+      headers: this.headers(),
       retryable: 'always',
     });
   }
 
   /** The resource and its shares (service key only). */
   getResourceAcl(resourceType: string, resourceId: string): Promise<ResourcePermission> {
-    return this.#send({ method: 'GET', path: this.#resourcePath(resourceType, resourceId), headers: this.#headers(), retryable: 'always' });
+    return this.send({ method: 'GET', path: this.#resourcePath(resourceType, resourceId), headers: this.headers(), retryable: 'always' });
   }
 
   /** As the user (the resource's owner or a workspace admin); sharing again updates the permission. */
   async share(token: string, resourceType: string, resourceId: string, share: ShareInput): Promise<void> {
     const { id } = await this.getResourceAcl(resourceType, resourceId);
-    await this.#send({ method: 'POST', path: `/permissions/${seg(id)}/share`, body: share, headers: this.#headers(token), retryable: 'always' });
+    await this.send({ method: 'POST', path: `/permissions/${seg(id)}/share`, body: share, headers: this.headers(token), retryable: 'always' });
   }
 
   /** Removes a share (404 when there is none). */
   async unshare(resourceType: string, resourceId: string, grantee: { grantee_type: GranteeType; grantee_id: string }): Promise<void> {
     const { id } = await this.getResourceAcl(resourceType, resourceId);
-    await this.#send({ method: 'DELETE', path: `/permissions/${seg(id)}/share`, body: grantee, headers: this.#headers(), retryable: 'unprocessed' });
+    await this.send({ method: 'DELETE', path: `/permissions/${seg(id)}/share`, body: grantee, headers: this.headers(), retryable: 'unprocessed' });
   }
 
   async updateVisibility(resourceType: string, resourceId: string, visibility: Visibility): Promise<ResourcePermission> {
     const { id } = await this.getResourceAcl(resourceType, resourceId);
-    return this.#send({ method: 'PATCH', path: `/permissions/${seg(id)}/visibility`, body: { visibility }, headers: this.#headers(), retryable: 'always' });
+    return this.send({ method: 'PATCH', path: `/permissions/${seg(id)}/visibility`, body: { visibility }, headers: this.headers(), retryable: 'always' });
   }
 
   /** Removes the resource and its shares, e.g. when the service deletes it (404 when unknown). */
   async deregisterResource(resourceType: string, resourceId: string): Promise<void> {
-    await this.#send({ method: 'DELETE', path: this.#resourcePath(resourceType, resourceId), headers: this.#headers(), retryable: 'unprocessed' });
+    await this.send({ method: 'DELETE', path: this.#resourcePath(resourceType, resourceId), headers: this.headers(), retryable: 'unprocessed' });
   }
 
   #resourcePath(resourceType: string, resourceId: string): string {

@@ -1,38 +1,26 @@
-import { serviceTransport, type ServiceClientOptions } from './client';
-import type { Send } from './http';
+import { ServiceClient } from './client';
 import type { ServiceAction } from './types';
 
 /** Custom RBAC actions through the gateway (`/roles/*`), as one service (`serviceName`). */
-export class RoleClient {
-  readonly #send: Send;
-  readonly #headers: (token?: string) => Record<string, string>;
-  readonly serviceName: string;
-
-  constructor(options: ServiceClientOptions) {
-    const transport = serviceTransport(options);
-    this.#send = transport.send;
-    this.#headers = transport.headers;
-    this.serviceName = options.serviceName;
-  }
-
+export class RoleClient extends ServiceClient {
   /** An upsert (typically at start-up): a given description replaces the stored one. */
   registerActions(actions: Array<{ action: string; description?: string | null }>): Promise<ServiceAction[]> {
-    return this.#send({
+    return this.send({
       method: 'POST',
       path: '/roles/actions/register',
       body: { service_name: this.serviceName, actions },
-      headers: this.#headers(),
+      headers: this.headers(),
       retryable: 'always',
     });
   }
 
   /** Whether one of the user's roles in `workspaceId` grants `action`. */
   async checkAction(token: string, action: string, workspaceId: string): Promise<boolean> {
-    const { allowed } = await this.#send<{ allowed: boolean; roles: string[] }>({
+    const { allowed } = await this.send<{ allowed: boolean; roles: string[] }>({
       method: 'POST',
       path: '/roles/check-action',
       body: { service_name: this.serviceName, action, workspace_id: workspaceId },
-      headers: this.#headers(token),
+      headers: this.headers(token),
       retryable: 'always',
     });
     return allowed;
@@ -41,10 +29,10 @@ export class RoleClient {
   /** The actions of this service the user's roles grant in `workspaceId`. */
   async userActions(token: string, workspaceId: string): Promise<string[]> {
     const query = new URLSearchParams({ workspace_id: workspaceId, service_name: this.serviceName });
-    const { actions } = await this.#send<{ actions: string[] }>({
+    const { actions } = await this.send<{ actions: string[] }>({
       method: 'GET',
       path: `/roles/user-actions?${query.toString()}`,
-      headers: this.#headers(token),
+      headers: this.headers(token),
       retryable: 'always',
     });
     return actions;
