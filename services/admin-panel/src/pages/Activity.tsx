@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, download } from '../api/client';
 import type { ActivityEntry, Page } from '../api/types';
 import { useAction, useLoad } from '../hooks';
-import { Button, Card, Empty, ErrorNotice, Loading, PageHeader, Pagination, Table, TextField, formatDate } from '../ui/components';
+import { Button, Card, Empty, ErrorNotice, Loaded, PageHeader, Pagination, Table, TextField, formatDate } from '../ui/components';
 
 export function ActivityTable({ entries }: { entries: ActivityEntry[] }) {
   if (entries.length === 0) return <Empty>No activity.</Empty>;
@@ -91,14 +91,14 @@ export function ActivityPage() {
         </form>
       </Card>
       <Card>
-        <ErrorNotice error={list.error} />
-        {list.loading && !list.data && <Loading />}
-        {list.data && (
-          <>
-            <ActivityTable entries={list.data.items} />
-            <Pagination page={page} pageSize={pageSize} total={list.data.total} onPage={setPage} />
-          </>
-        )}
+        <Loaded state={list}>
+          {(result) => (
+            <>
+              <ActivityTable entries={result.items} />
+              <Pagination page={page} pageSize={pageSize} total={result.total} onPage={setPage} />
+            </>
+          )}
+        </Loaded>
       </Card>
     </>
   );

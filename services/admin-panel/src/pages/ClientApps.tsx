@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import type { ClientApp } from '../api/types';
 import { useAction, useLoad } from '../hooks';
 import { Link, navigate } from '../router';
-import { ActiveBadge, Button, Card, ConfirmButton, DefinitionList, Dialog, Empty, ErrorNotice, Loading, PageHeader, SuccessNotice, Table, TextArea, TextField, formatDate } from '../ui/components';
+import { ActiveBadge, Button, Card, ConfirmButton, DefinitionList, Dialog, ErrorNotice, Loaded, Loading, PageHeader, SuccessNotice, Table, TextArea, TextField, formatDate } from '../ui/components';
 
 const uriList = (text: string) => text.split(/\s+/).filter(Boolean);
 
@@ -23,22 +23,21 @@ export function ClientAppsPage() {
         }
       />
       <Card>
-        <ErrorNotice error={list.error} />
-        {list.loading && !list.data && <Loading />}
-        {list.data?.length === 0 && <Empty>No client app yet.</Empty>}
-        {list.data && list.data.length > 0 && (
-          <Table
-            caption="Client apps"
-            rows={list.data}
-            rowKey={(a) => a.id}
-            columns={[
-              { header: 'Name', cell: (a) => <Link href={`/client-apps/${a.id}`}>{a.name}</Link> },
-              { header: 'Redirect URIs', cell: (a) => a.redirect_uris.map((u) => <div key={u}><code>{u}</code></div>) },
-              { header: 'Status', cell: (a) => <ActiveBadge active={a.is_active} /> },
-              { header: 'Created', cell: (a) => formatDate(a.created_at) },
-            ]}
-          />
-        )}
+        <Loaded state={list} empty="No client app yet.">
+          {(apps) => (
+            <Table
+              caption="Client apps"
+              rows={apps}
+              rowKey={(a) => a.id}
+              columns={[
+                { header: 'Name', cell: (a) => <Link href={`/client-apps/${a.id}`}>{a.name}</Link> },
+                { header: 'Redirect URIs', cell: (a) => a.redirect_uris.map((u) => <div key={u}><code>{u}</code></div>) },
+                { header: 'Status', cell: (a) => <ActiveBadge active={a.is_active} /> },
+                { header: 'Created', cell: (a) => formatDate(a.created_at) },
+              ]}
+            />
+          )}
+        </Loaded>
       </Card>
       <CreateClientApp open={creating} onClose={() => setCreating(false)} />
     </>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import type { Page, Permission } from '../api/types';
 import { useLoad } from '../hooks';
-import { Badge, Button, Card, Empty, ErrorNotice, Loading, PageHeader, Pagination, SelectField, Table, TextField, formatDate } from '../ui/components';
+import { Badge, Button, Card, Loaded, PageHeader, Pagination, SelectField, Table, TextField, formatDate } from '../ui/components';
 import { PermissionDetail } from './PermissionDetail';
 
 const EMPTY = { workspace_id: '', service_name: '', resource_id: '', owner: '', sort_by: 'created_at', sort_order: 'desc' };
@@ -40,29 +40,28 @@ export function PermissionsPage() {
         </form>
       </Card>
       <Card>
-        <ErrorNotice error={list.error} />
-        {list.loading && !list.data && <Loading />}
-        {list.data?.items.length === 0 && <Empty>No resource matches.</Empty>}
-        {list.data && list.data.items.length > 0 && (
-          <>
-            <Table
-              caption="Resources"
-              rows={list.data.items}
-              rowKey={(p) => p.id}
-              columns={[
-                { header: 'Service', cell: (p) => <code>{p.service_name}</code> },
-                { header: 'Type', cell: (p) => <code>{p.resource_type}</code> },
-                { header: 'Resource', cell: (p) => <code>{p.resource_id}</code> },
-                { header: 'Owner', cell: (p) => p.owner_email ?? '—' },
-                { header: 'Visibility', cell: (p) => <Badge tone={p.visibility === 'private' ? 'neutral' : 'info'}>{p.visibility}</Badge> },
-                { header: 'Shares', cell: (p) => p.share_count ?? p.shares?.length ?? 0 },
-                { header: 'Created', cell: (p) => formatDate(p.created_at) },
-                { header: <span className="sr-only">Open</span>, cell: (p) => <Button onClick={() => setOpenId(p.id)}>Details</Button> },
-              ]}
-            />
-            <Pagination page={page} pageSize={pageSize} total={list.data.total} onPage={setPage} />
-          </>
-        )}
+        <Loaded state={list} empty="No resource matches.">
+          {(result) => (
+            <>
+              <Table
+                caption="Resources"
+                rows={result.items}
+                rowKey={(p) => p.id}
+                columns={[
+                  { header: 'Service', cell: (p) => <code>{p.service_name}</code> },
+                  { header: 'Type', cell: (p) => <code>{p.resource_type}</code> },
+                  { header: 'Resource', cell: (p) => <code>{p.resource_id}</code> },
+                  { header: 'Owner', cell: (p) => p.owner_email ?? '—' },
+                  { header: 'Visibility', cell: (p) => <Badge tone={p.visibility === 'private' ? 'neutral' : 'info'}>{p.visibility}</Badge> },
+                  { header: 'Shares', cell: (p) => p.share_count ?? p.shares?.length ?? 0 },
+                  { header: 'Created', cell: (p) => formatDate(p.created_at) },
+                  { header: <span className="sr-only">Open</span>, cell: (p) => <Button onClick={() => setOpenId(p.id)}>Details</Button> },
+                ]}
+              />
+              <Pagination page={page} pageSize={pageSize} total={result.total} onPage={setPage} />
+            </>
+          )}
+        </Loaded>
       </Card>
       {openId && <PermissionDetail id={openId} onChanged={list.reload} onClose={() => setOpenId(null)} />}
     </>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import type { ServiceAction } from '../api/types';
 import { useAction, useLoad } from '../hooks';
-import { Button, Card, ConfirmButton, Empty, ErrorNotice, Loading, PageHeader, SuccessNotice, Table, TextField, formatDate } from '../ui/components';
+import { Button, Card, ConfirmButton, ErrorNotice, Loaded, PageHeader, SuccessNotice, Table, TextField, formatDate } from '../ui/components';
 
 /** Actions that backend services registered (POST /roles/actions/register), grouped by service. */
 export function ServiceActionsPage() {
@@ -31,33 +31,34 @@ export function ServiceActionsPage() {
           </Button>
         </form>
       </Card>
-      <ErrorNotice error={list.error} />
-      {list.loading && !list.data && <Loading />}
-      {list.data?.length === 0 && <Empty>No service has registered actions.</Empty>}
-      {[...byService].map(([name, actions]) => (
-        <Card key={name} title={name}>
-          <Table
-            caption={`Actions of ${name}`}
-            rows={actions}
-            rowKey={(a) => a.id}
-            columns={[
-              { header: 'Action', cell: (a) => <code>{a.action}</code> },
-              { header: 'Description', cell: (a) => a.description ?? '—' },
-              { header: 'Registered', cell: (a) => formatDate(a.created_at) },
-              {
-                header: <span className="sr-only">Delete</span>,
-                cell: (a) => (
-                  <ConfirmButton
-                    label="Delete"
-                    question={`Delete ${name}:${a.action}? Roles that grant it lose it.`}
-                    onConfirm={() => action.run(() => api(`/admin/service-actions/${a.id}`, { method: 'DELETE' }), `${a.action} deleted.`).then((ok) => ok && list.reload())}
-                  />
-                ),
-              },
-            ]}
-          />
-        </Card>
-      ))}
+      <Loaded state={list} empty="No service has registered actions.">
+        {() =>
+          [...byService].map(([name, actions]) => (
+            <Card key={name} title={name}>
+              <Table
+                caption={`Actions of ${name}`}
+                rows={actions}
+                rowKey={(a) => a.id}
+                columns={[
+                  { header: 'Action', cell: (a) => <code>{a.action}</code> },
+                  { header: 'Description', cell: (a) => a.description ?? '—' },
+                  { header: 'Registered', cell: (a) => formatDate(a.created_at) },
+                  {
+                    header: <span className="sr-only">Delete</span>,
+                    cell: (a) => (
+                      <ConfirmButton
+                        label="Delete"
+                        question={`Delete ${name}:${a.action}? Roles that grant it lose it.`}
+                        onConfirm={() => action.run(() => api(`/admin/service-actions/${a.id}`, { method: 'DELETE' }), `${a.action} deleted.`).then((ok) => ok && list.reload())}
+                      />
+                    ),
+                  },
+                ]}
+              />
+            </Card>
+          ))
+        }
+      </Loaded>
     </>
   );
 }

@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import type { ServiceApp } from '../api/types';
 import { useAction, useLoad } from '../hooks';
 import { Link, navigate } from '../router';
-import { ActiveBadge, Button, Card, ConfirmButton, DefinitionList, Dialog, Empty, ErrorNotice, Loading, PageHeader, SuccessNotice, Table, TextField, formatDate } from '../ui/components';
+import { ActiveBadge, Button, Card, ConfirmButton, DefinitionList, Dialog, ErrorNotice, Loaded, Loading, PageHeader, SuccessNotice, Table, TextField, formatDate } from '../ui/components';
 
 /** The key of a create or rotate answer, shown this once: it lives only in this dialog's state. */
 function KeyOnce({ apiKey, onClose }: { apiKey: string | null; onClose: () => void }) {
@@ -56,23 +56,22 @@ export function ServiceAppsPage() {
         }
       />
       <Card>
-        <ErrorNotice error={list.error} />
-        {list.loading && !list.data && <Loading />}
-        {list.data?.length === 0 && <Empty>No service app yet.</Empty>}
-        {list.data && list.data.length > 0 && (
-          <Table
-            caption="Service apps"
-            rows={list.data}
-            rowKey={(a) => a.id}
-            columns={[
-              { header: 'Name', cell: (a) => <Link href={`/service-apps/${a.id}`}>{a.name}</Link> },
-              { header: 'Service', cell: (a) => <code>{a.service_name}</code> },
-              { header: 'Key', cell: (a) => <code>{a.key_prefix}…</code> },
-              { header: 'Status', cell: (a) => <ActiveBadge active={a.is_active} /> },
-              { header: 'Last used', cell: (a) => formatDate(a.last_used_at) },
-            ]}
-          />
-        )}
+        <Loaded state={list} empty="No service app yet.">
+          {(apps) => (
+            <Table
+              caption="Service apps"
+              rows={apps}
+              rowKey={(a) => a.id}
+              columns={[
+                { header: 'Name', cell: (a) => <Link href={`/service-apps/${a.id}`}>{a.name}</Link> },
+                { header: 'Service', cell: (a) => <code>{a.service_name}</code> },
+                { header: 'Key', cell: (a) => <code>{a.key_prefix}…</code> },
+                { header: 'Status', cell: (a) => <ActiveBadge active={a.is_active} /> },
+                { header: 'Last used', cell: (a) => formatDate(a.last_used_at) },
+              ]}
+            />
+          )}
+        </Loaded>
       </Card>
       <Dialog title="New service app" open={creating} onClose={() => setCreating(false)}>
         <form

@@ -3,11 +3,10 @@ import { api, download } from '../api/client';
 import type { Page, UserSummary } from '../api/types';
 import { useAction, useLoad } from '../hooks';
 import { Link } from '../router';
-import { ActiveBadge, Badge, Button, Card, Empty, ErrorNotice, Loading, PageHeader, Pagination, SuccessNotice, Table, TextField, formatDate } from '../ui/components';
+import { ActiveBadge, Badge, Button, Card, ErrorNotice, Loaded, PageHeader, Pagination, SearchForm, SuccessNotice, Table, formatDate } from '../ui/components';
 import { CsvImport } from './CsvImport';
 
 export function UsersPage() {
-  const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -48,55 +47,47 @@ export function UsersPage() {
       />
       <ErrorNotice error={action.error} />
       <SuccessNotice message={action.message} />
+      <SearchForm
+        label="Search users"
+        placeholder="Email or name"
+        onSearch={(text) => {
+          setPage(1);
+          setQuery(text);
+        }}
+      >
+        <span className="muted">{selected.size} selected</span>
+        <Button onClick={() => void bulk(true)} disabled={selected.size === 0 || action.busy}>
+          Activate selected
+        </Button>
+        <Button variant="danger" onClick={() => void bulk(false)} disabled={selected.size === 0 || action.busy}>
+          Deactivate selected
+        </Button>
+      </SearchForm>
       <Card>
-        <form
-          className="filters"
-          role="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setPage(1);
-            setQuery(search);
-          }}
-        >
-          <TextField label="Search users" value={search} onChange={setSearch} placeholder="Email or name" />
-          <Button type="submit" variant="primary">
-            Search
-          </Button>
-          <span className="muted">{selected.size} selected</span>
-          <Button onClick={() => void bulk(true)} disabled={selected.size === 0 || action.busy}>
-            Activate selected
-          </Button>
-          <Button variant="danger" onClick={() => void bulk(false)} disabled={selected.size === 0 || action.busy}>
-            Deactivate selected
-          </Button>
-        </form>
-      </Card>
-      <Card>
-        <ErrorNotice error={list.error} />
-        {list.loading && !list.data && <Loading />}
-        {list.data?.items.length === 0 && <Empty>No user matches.</Empty>}
-        {list.data && list.data.items.length > 0 && (
-          <>
-            <Table
-              caption="Users"
-              rows={list.data.items}
-              rowKey={(u) => u.id}
-              columns={[
-                {
-                  header: <span className="sr-only">Select</span>,
-                  cell: (u) => <input type="checkbox" aria-label={`Select ${u.email}`} checked={selected.has(u.id)} onChange={() => toggle(u.id)} />,
-                },
-                { header: 'Email', cell: (u) => <Link href={`/users/${u.id}`}>{u.email}</Link> },
-                { header: 'Name', cell: (u) => u.name },
-                { header: 'Status', cell: (u) => <ActiveBadge active={u.is_active} /> },
-                { header: 'Admin', cell: (u) => (u.is_admin ? <Badge tone="info">Admin</Badge> : '—') },
-                { header: 'Workspaces', cell: (u) => u.workspace_count ?? '—' },
-                { header: 'Created', cell: (u) => formatDate(u.created_at) },
-              ]}
-            />
-            <Pagination page={page} pageSize={pageSize} total={list.data.total} onPage={setPage} />
-          </>
-        )}
+        <Loaded state={list} empty="No user matches.">
+          {(result) => (
+            <>
+              <Table
+                caption="Users"
+                rows={result.items}
+                rowKey={(u) => u.id}
+                columns={[
+                  {
+                    header: <span className="sr-only">Select</span>,
+                    cell: (u) => <input type="checkbox" aria-label={`Select ${u.email}`} checked={selected.has(u.id)} onChange={() => toggle(u.id)} />,
+                  },
+                  { header: 'Email', cell: (u) => <Link href={`/users/${u.id}`}>{u.email}</Link> },
+                  { header: 'Name', cell: (u) => u.name },
+                  { header: 'Status', cell: (u) => <ActiveBadge active={u.is_active} /> },
+                  { header: 'Admin', cell: (u) => (u.is_admin ? <Badge tone="info">Admin</Badge> : '—') },
+                  { header: 'Workspaces', cell: (u) => u.workspace_count ?? '—' },
+                  { header: 'Created', cell: (u) => formatDate(u.created_at) },
+                ]}
+              />
+              <Pagination page={page} pageSize={pageSize} total={result.total} onPage={setPage} />
+            </>
+          )}
+        </Loaded>
       </Card>
       <CsvImport
         open={importing}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import { itemsOf, type Group, type GroupMember, type Page } from '../api/types';
 import { useAction, useLoad } from '../hooks';
-import { Button, Card, ConfirmButton, Empty, ErrorNotice, Loading, SelectField, SuccessNotice, Table, TextField } from '../ui/components';
+import { Button, Card, ConfirmButton, Empty, ErrorNotice, Loaded, SelectField, SuccessNotice, Table, TextField } from '../ui/components';
 import { useMembers } from './WorkspaceMembers';
 
 export function WorkspaceGroups({ workspaceId }: { workspaceId: string }) {
@@ -38,35 +38,34 @@ export function WorkspaceGroups({ workspaceId }: { workspaceId: string }) {
         </form>
       </Card>
       <Card title="Groups">
-        <ErrorNotice error={groups.error} />
-        {groups.loading && !groups.data && <Loading />}
-        {groups.data?.length === 0 && <Empty>No groups.</Empty>}
-        {groups.data && groups.data.length > 0 && (
-          <Table
-            caption="Groups"
-            rows={groups.data}
-            rowKey={(g) => g.id}
-            columns={[
-              { header: 'Name', cell: (g) => <strong>{g.name}</strong> },
-              { header: 'Description', cell: (g) => g.description ?? '—' },
-              {
-                header: <span className="sr-only">Actions</span>,
-                cell: (g) => (
-                  <div className="row">
-                    <Button onClick={() => setOpen(open === g.id ? null : g.id)} aria-expanded={open === g.id}>
-                      {open === g.id ? 'Hide members' : 'Members'}
-                    </Button>
-                    <ConfirmButton
-                      label="Delete"
-                      question={`Delete the group ${g.name}? Shares to it stop granting access.`}
-                      onConfirm={() => action.run(() => api(`/admin/groups/${g.id}`, { method: 'DELETE' }), `Group ${g.name} deleted.`).then((ok) => ok && groups.reload())}
-                    />
-                  </div>
-                ),
-              },
-            ]}
-          />
-        )}
+        <Loaded state={groups} empty="No groups.">
+          {(rows) => (
+            <Table
+              caption="Groups"
+              rows={rows}
+              rowKey={(g) => g.id}
+              columns={[
+                { header: 'Name', cell: (g) => <strong>{g.name}</strong> },
+                { header: 'Description', cell: (g) => g.description ?? '—' },
+                {
+                  header: <span className="sr-only">Actions</span>,
+                  cell: (g) => (
+                    <div className="row">
+                      <Button onClick={() => setOpen(open === g.id ? null : g.id)} aria-expanded={open === g.id}>
+                        {open === g.id ? 'Hide members' : 'Members'}
+                      </Button>
+                      <ConfirmButton
+                        label="Delete"
+                        question={`Delete the group ${g.name}? Shares to it stop granting access.`}
+                        onConfirm={() => action.run(() => api(`/admin/groups/${g.id}`, { method: 'DELETE' }), `Group ${g.name} deleted.`).then((ok) => ok && groups.reload())}
+                      />
+                    </div>
+                  ),
+                },
+              ]}
+            />
+          )}
+        </Loaded>
       </Card>
       {open && groups.data?.some((g) => g.id === open) && <GroupMembers workspaceId={workspaceId} group={groups.data.find((g) => g.id === open)!} />}
     </>

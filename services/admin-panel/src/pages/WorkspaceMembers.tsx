@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import { itemsOf, ROLES, type Member, type Page } from '../api/types';
 import { useAction, useLoad } from '../hooks';
 import { Link } from '../router';
-import { Button, Card, ConfirmButton, Empty, ErrorNotice, Loading, SelectField, SuccessNotice, Table, TextField, formatDate } from '../ui/components';
+import { Button, Card, ConfirmButton, ErrorNotice, Loaded, SelectField, SuccessNotice, Table, TextField, formatDate } from '../ui/components';
 
 const roleOptions = ROLES.map((r): [string, string] => [r, r]);
 
@@ -39,45 +39,44 @@ export function WorkspaceMembers({ workspaceId }: { workspaceId: string }) {
         </form>
       </Card>
       <Card title="Members">
-        <ErrorNotice error={members.error} />
-        {members.loading && !members.data && <Loading />}
-        {members.data?.length === 0 && <Empty>No members.</Empty>}
-        {members.data && members.data.length > 0 && (
-          <Table
-            caption="Members"
-            rows={members.data}
-            rowKey={(m) => m.user_id}
-            columns={[
-              { header: 'Email', cell: (m) => <Link href={`/users/${m.user_id}`}>{m.email}</Link> },
-              { header: 'Name', cell: (m) => m.name },
-              {
-                header: 'Role',
-                cell: (m) => (
-                  <select
-                    aria-label={`Role of ${m.email}`}
-                    value={m.role}
-                    onChange={(e) => void action.run(() => api(`${base}/${m.user_id}`, { method: 'PATCH', body: { role: e.target.value } }), `${m.email} is now ${e.target.value}.`).then(then)}
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r}>{r}</option>
-                    ))}
-                  </select>
-                ),
-              },
-              { header: 'Joined', cell: (m) => formatDate(m.joined_at) },
-              {
-                header: <span className="sr-only">Actions</span>,
-                cell: (m) => (
-                  <ConfirmButton
-                    label="Remove"
-                    question={`Remove ${m.email} from this workspace? Their sessions are revoked.`}
-                    onConfirm={() => action.run(() => api(`${base}/${m.user_id}`, { method: 'DELETE' }), `${m.email} removed.`).then(then)}
-                  />
-                ),
-              },
-            ]}
-          />
-        )}
+        <Loaded state={members} empty="No members.">
+          {(rows) => (
+            <Table
+              caption="Members"
+              rows={rows}
+              rowKey={(m) => m.user_id}
+              columns={[
+                { header: 'Email', cell: (m) => <Link href={`/users/${m.user_id}`}>{m.email}</Link> },
+                { header: 'Name', cell: (m) => m.name },
+                {
+                  header: 'Role',
+                  cell: (m) => (
+                    <select
+                      aria-label={`Role of ${m.email}`}
+                      value={m.role}
+                      onChange={(e) => void action.run(() => api(`${base}/${m.user_id}`, { method: 'PATCH', body: { role: e.target.value } }), `${m.email} is now ${e.target.value}.`).then(then)}
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r}>{r}</option>
+                      ))}
+                    </select>
+                  ),
+                },
+                { header: 'Joined', cell: (m) => formatDate(m.joined_at) },
+                {
+                  header: <span className="sr-only">Actions</span>,
+                  cell: (m) => (
+                    <ConfirmButton
+                      label="Remove"
+                      question={`Remove ${m.email} from this workspace? Their sessions are revoked.`}
+                      onConfirm={() => action.run(() => api(`${base}/${m.user_id}`, { method: 'DELETE' }), `${m.email} removed.`).then(then)}
+                    />
+                  ),
+                },
+              ]}
+            />
+          )}
+        </Loaded>
       </Card>
     </>
   );

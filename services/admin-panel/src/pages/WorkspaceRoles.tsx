@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import type { CustomRole, RoleMember, ServiceAction } from '../api/types';
 import { useAction, useLoad } from '../hooks';
-import { Button, Card, ConfirmButton, Empty, ErrorNotice, Loading, SelectField, SuccessNotice, Table, TextField } from '../ui/components';
+import { Button, Card, ConfirmButton, Empty, ErrorNotice, Loaded, Loading, SelectField, SuccessNotice, Table, TextField } from '../ui/components';
 import { useMembers } from './WorkspaceMembers';
 
 /** Custom RBAC roles of a workspace: each bundles service actions and is assigned to members. */
@@ -36,36 +36,35 @@ export function WorkspaceRoles({ workspaceId }: { workspaceId: string }) {
         </form>
       </Card>
       <Card title="Roles">
-        <ErrorNotice error={roles.error} />
-        {roles.loading && !roles.data && <Loading />}
-        {roles.data?.length === 0 && <Empty>No custom roles.</Empty>}
-        {roles.data && roles.data.length > 0 && (
-          <Table
-            caption="Roles"
-            rows={roles.data}
-            rowKey={(r) => r.id}
-            columns={[
-              { header: 'Name', cell: (r) => <strong>{r.name}</strong> },
-              { header: 'Actions', cell: (r) => r.action_count },
-              { header: 'Members', cell: (r) => r.member_count },
-              {
-                header: <span className="sr-only">Manage</span>,
-                cell: (r) => (
-                  <div className="row">
-                    <Button onClick={() => setOpen(open === r.id ? null : r.id)} aria-expanded={open === r.id}>
-                      {open === r.id ? 'Close' : 'Manage'}
-                    </Button>
-                    <ConfirmButton
-                      label="Delete"
-                      question={`Delete the role ${r.name}?`}
-                      onConfirm={() => action.run(() => api(`/admin/roles/${r.id}`, { method: 'DELETE' }), `Role ${r.name} deleted.`).then((ok) => ok && roles.reload())}
-                    />
-                  </div>
-                ),
-              },
-            ]}
-          />
-        )}
+        <Loaded state={roles} empty="No custom roles.">
+          {(rows) => (
+            <Table
+              caption="Roles"
+              rows={rows}
+              rowKey={(r) => r.id}
+              columns={[
+                { header: 'Name', cell: (r) => <strong>{r.name}</strong> },
+                { header: 'Actions', cell: (r) => r.action_count },
+                { header: 'Members', cell: (r) => r.member_count },
+                {
+                  header: <span className="sr-only">Manage</span>,
+                  cell: (r) => (
+                    <div className="row">
+                      <Button onClick={() => setOpen(open === r.id ? null : r.id)} aria-expanded={open === r.id}>
+                        {open === r.id ? 'Close' : 'Manage'}
+                      </Button>
+                      <ConfirmButton
+                        label="Delete"
+                        question={`Delete the role ${r.name}?`}
+                        onConfirm={() => action.run(() => api(`/admin/roles/${r.id}`, { method: 'DELETE' }), `Role ${r.name} deleted.`).then((ok) => ok && roles.reload())}
+                      />
+                    </div>
+                  ),
+                },
+              ]}
+            />
+          )}
+        </Loaded>
       </Card>
       {selected && <RoleDetail workspaceId={workspaceId} role={selected} onChanged={roles.reload} />}
     </>

@@ -3,10 +3,9 @@ import { api, download } from '../api/client';
 import type { Page, Workspace } from '../api/types';
 import { useAction, useLoad } from '../hooks';
 import { Link, navigate } from '../router';
-import { Button, Card, Dialog, Empty, ErrorNotice, Loading, PageHeader, Pagination, Table, TextArea, TextField, formatDate } from '../ui/components';
+import { Button, Card, Dialog, ErrorNotice, Loaded, PageHeader, Pagination, SearchForm, Table, TextArea, TextField, formatDate } from '../ui/components';
 
 export function WorkspacesPage() {
-  const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [page, setPage] = useState(1);
   const [creating, setCreating] = useState(false);
@@ -27,43 +26,34 @@ export function WorkspacesPage() {
         }
       />
       <ErrorNotice error={exporting.error} />
+      <SearchForm
+        label="Search workspaces"
+        placeholder="Name or slug"
+        onSearch={(text) => {
+          setPage(1);
+          setQuery(text);
+        }}
+      />
       <Card>
-        <form
-          className="filters"
-          role="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setPage(1);
-            setQuery(search);
-          }}
-        >
-          <TextField label="Search workspaces" value={search} onChange={setSearch} placeholder="Name or slug" />
-          <Button type="submit" variant="primary">
-            Search
-          </Button>
-        </form>
-      </Card>
-      <Card>
-        <ErrorNotice error={list.error} />
-        {list.loading && !list.data && <Loading />}
-        {list.data?.items.length === 0 && <Empty>No workspace matches.</Empty>}
-        {list.data && list.data.items.length > 0 && (
-          <>
-            <Table
-              caption="Workspaces"
-              rows={list.data.items}
-              rowKey={(w) => w.id}
-              columns={[
-                { header: 'Name', cell: (w) => <Link href={`/workspaces/${w.id}`}>{w.name}</Link> },
-                { header: 'Slug', cell: (w) => <code>{w.slug}</code> },
-                { header: 'Members', cell: (w) => w.member_count ?? '—' },
-                { header: 'Groups', cell: (w) => w.group_count ?? '—' },
-                { header: 'Created', cell: (w) => formatDate(w.created_at) },
-              ]}
-            />
-            <Pagination page={page} pageSize={pageSize} total={list.data.total} onPage={setPage} />
-          </>
-        )}
+        <Loaded state={list} empty="No workspace matches.">
+          {(result) => (
+            <>
+              <Table
+                caption="Workspaces"
+                rows={result.items}
+                rowKey={(w) => w.id}
+                columns={[
+                  { header: 'Name', cell: (w) => <Link href={`/workspaces/${w.id}`}>{w.name}</Link> },
+                  { header: 'Slug', cell: (w) => <code>{w.slug}</code> },
+                  { header: 'Members', cell: (w) => w.member_count ?? '—' },
+                  { header: 'Groups', cell: (w) => w.group_count ?? '—' },
+                  { header: 'Created', cell: (w) => formatDate(w.created_at) },
+                ]}
+              />
+              <Pagination page={page} pageSize={pageSize} total={result.total} onPage={setPage} />
+            </>
+          )}
+        </Loaded>
       </Card>
       <CreateWorkspace open={creating} onClose={() => setCreating(false)} />
     </>

@@ -77,6 +77,29 @@ export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }
 
+/** True for an empty list: an empty array, or a page (`{ items, total, … }`) with no items. */
+function isEmptyList(data: unknown) {
+  const list = data && typeof data === 'object' && 'items' in data ? data.items : data;
+  return Array.isArray(list) && list.length === 0;
+}
+
+/**
+ * What `useLoad` has so far: its error, a loading line while there is no data yet, then `empty` when the data is an
+ * empty list or page (if `empty` is given), else `children(data)`.
+ */
+export function Loaded<T>({ state, empty, children }: { state: { data?: T; error?: Error; loading: boolean }; empty?: ReactNode; children: (data: T) => ReactNode }) {
+  const { data, error, loading } = state;
+  let content: ReactNode = null;
+  if (data) content = empty !== undefined && isEmptyList(data) ? <Empty>{empty}</Empty> : children(data);
+  return (
+    <>
+      <ErrorNotice error={error} />
+      {loading && !data && <Loading />}
+      {content}
+    </>
+  );
+}
+
 interface FieldProps {
   label: string;
   value: string;
@@ -106,6 +129,29 @@ export function TextArea({ label, value, onChange, hint }: FieldProps) {
       <textarea id={id} value={value} rows={4} onChange={(e) => onChange(e.target.value)} />
       {hint && <small className="muted">{hint}</small>}
     </div>
+  );
+}
+
+/** A search box in its own card; `onSearch` gets the text when the form is submitted. `children` follow the button. */
+export function SearchForm({ label, placeholder, onSearch, children }: { label: string; placeholder?: string; onSearch: (text: string) => void; children?: ReactNode }) {
+  const [text, setText] = useState('');
+  return (
+    <Card>
+      <form
+        className="filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSearch(text);
+        }}
+      >
+        <TextField label={label} value={text} onChange={setText} placeholder={placeholder} />
+        <Button type="submit" variant="primary">
+          Search
+        </Button>
+        {children}
+      </form>
+    </Card>
   );
 }
 
