@@ -38,3 +38,12 @@ export const tokenLifetimeEnvShape = {
   REFRESH_TOKEN_EXPIRE_DAYS: z.coerce.number().positive().default(7),
   ADMIN_TOKEN_EXPIRE_MINUTES: z.coerce.number().positive().default(60),
 };
+
+/** The denylist's readers (the gateway, token-service). */
+export const denylistEnvShape = {
+  /**
+   * How long an epoch read from Postgres vouches for the Redis mirror (re-read every half of it):
+   * a revocation whose mirror write failed is refused by every process within this time.
+   */
+  DENYLIST_EPOCH_MAX_AGE_MS: int(100, 1000),
+};

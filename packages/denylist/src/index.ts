@@ -1,16 +1,23 @@
 import type { Database, Prisma } from '@sentinel/db';
+import { HttpError } from '@sentinel/http';
 import type { Redis } from '@sentinel/redis';
+import { bumpEpoch, DEFAULT_EPOCH_MAX_AGE_MS, markerValue, readEpoch, redisRunId, watchEpoch } from './epoch';
 
 /**
  * The access-token denylist. Postgres (`revoked_access_tokens`) is the truth; Redis mirrors it for
- * the gateway's fast path. A flushed or restarted Redis answers "no such key" for everything, so
- * the mirror is trusted only while its completeness marker exists: the marker is set only by a
- * full rebuild, and lives MARKER_TTL_SECONDS unless a rebuild renews it. A revocation whose
- * mirror write fails removes the marker, so readers go to Postgres until the next rebuild.
+ * the gateway's fast path. A flushed, restarted or unreachable Redis may miss entries, so the
+ * mirror is trusted only while its completeness marker holds what the reader knows now: the
+ * denylist epoch kept in Postgres and the run_id of the Redis server (see ./epoch). The marker is
+ * set only by a full rebuild (epoch, run_id, then the rows, then entries and marker in one
+ * MULTI) and lives MARKER_TTL_SECONDS unless a rebuild renews it. A revocation whose mirror
+ * write fails bumps the epoch before it is acknowledged (or fails with 503), so every reader
+ * stops trusting the mirror within the epoch's max age (DENYLIST_EPOCH_MAX_AGE_MS, 1 s by
+ * default) and asks Postgres until the next rebuild.
  */
 export const MARKER_KEY = 'denylist:complete';
 export const entryKey = (jti: string) => `denylist:jti:${jti}`;
 export const MARKER_TTL_SECONDS = 60;
+export { bumpEpoch, DEFAULT_EPOCH_MAX_AGE_MS, markerValue, readEpoch, redisRunId } from './epoch';
 
 export interface Revocation {
   jti: string;
@@ -35,40 +42,73 @@ export async function recordRevocations(db: DenylistWriter, revocations: Revocat
 
 /**
  * The mirror keys one check reads, in this order, for callers that fold the look-up into a Redis
- * round trip of their own (a script or pipeline): the completeness marker, then the entry.
+ * round trip of their own (a script or pipeline): the completeness marker (its value), then the
+ * entry (whether it exists).
  */
 export const mirrorKeys = (jti: string): [marker: string, entry: string] => [MARKER_KEY, entryKey(jti)];
 
-/** What the mirror said about one jti: whether each of mirrorKeys(jti) exists. */
+/** What the mirror said about one jti: the marker's value (null when absent), whether the entry exists. */
 export interface MirrorReading {
-  complete: boolean;
+  marker: string | null;
   listed: boolean;
 }
 
 export interface Denylist {
-  /** True when the token id is revoked: the mirror while complete, else Postgres. Fails closed. */
+  /** True when the token id is revoked: the mirror while trusted, else Postgres. Fails closed. */
   isRevoked(jti: string): Promise<boolean>;
   /**
    * isRevoked with the mirror read by the caller in its own round trip: `reading` is what
    * mirrorKeys(jti) held, or undefined when Redis could not answer. Same rules: listed → revoked;
-   * unlisted and complete → not revoked; anything else → Postgres (which fails closed by throwing).
+   * unlisted and a trusted marker → not revoked; anything else → Postgres (which fails closed by
+   * throwing).
    */
   decide(jti: string, reading: MirrorReading | undefined): Promise<boolean>;
-  /** After the Postgres write has committed: copy revocations to the mirror. */
+  /**
+   * After the Postgres write has committed: copy revocations to the mirror. When that fails,
+   * bumps the epoch before returning; rejects with a 503 HttpError when even that fails (the
+   * revocation is in Postgres, but readers might trust the mirror without it: do not acknowledge).
+   */
   mirror(revocations: Revocation[]): Promise<void>;
-  /** Copies every live revocation from Postgres to Redis, then (re)sets the marker. */
-  rebuild(): Promise<number>;
 }
 
-export function createDenylist(deps: { prisma: Database; redis: Redis }): Denylist {
+export interface DenylistDeps {
+  prisma: Database;
+  redis: Redis;
+  /** Stops the epoch watch when the process or the test closes. */
+  onClose(closer: () => Promise<unknown>): void;
+  /** How long an epoch read from Postgres is trusted (default DEFAULT_EPOCH_MAX_AGE_MS). */
+  epochMaxAgeMs?: number;
+}
+
+const ttlOf = (expiresAt: Date) => Math.ceil((expiresAt.getTime() - Date.now()) / 1000);
+
+/** Writes mirror entries in one MULTI; false when Redis is not connected or any write failed. */
+async function writeEntries(redis: Redis, entries: Array<{ jti: string; expiresAt: Date }>): Promise<boolean> {
+  if (redis.status !== 'ready') return false;
+  try {
+    const pipeline = redis.multi();
+    for (const e of entries) {
+      const ttl = ttlOf(e.expiresAt);
+      if (ttl > 0) pipeline.set(entryKey(e.jti), '1', 'EX', ttl);
+    }
+    const results = await pipeline.exec();
+    return results !== null && !results.some(([err]) => err);
+  } catch {
+    return false;
+  }
+}
+
+export function createDenylist(deps: DenylistDeps): Denylist {
   const { prisma, redis } = deps;
+  const epoch = watchEpoch({ prisma, redis, maxAgeMs: deps.epochMaxAgeMs ?? DEFAULT_EPOCH_MAX_AGE_MS });
+  deps.onClose(() => Promise.resolve(epoch.close()));
 
   const inPostgres = async (jti: string) =>
     (await prisma.revokedAccessToken.count({ where: { jti, expiresAt: { gt: new Date() } } })) > 0;
 
   const decide = (jti: string, reading: MirrorReading | undefined): Promise<boolean> => {
     if (reading?.listed) return Promise.resolve(true);
-    if (reading?.complete) return Promise.resolve(false);
+    if (reading && epoch.trusts(reading.marker)) return Promise.resolve(false);
     return inPostgres(jti);
   };
 
@@ -77,7 +117,7 @@ export function createDenylist(deps: { prisma: Database; redis: Redis }): Denyli
       let reading: MirrorReading | undefined;
       try {
         const [marker, entry] = await redis.mget(...mirrorKeys(jti));
-        reading = { complete: marker !== null, listed: entry !== null };
+        reading = { marker: marker ?? null, listed: entry !== null && entry !== undefined };
       } catch {
         // Redis cannot answer: Postgres decides.
       }
@@ -88,34 +128,40 @@ export function createDenylist(deps: { prisma: Database; redis: Redis }): Denyli
 
     async mirror(revocations) {
       if (revocations.length === 0) return;
+      if (await writeEntries(redis, revocations)) return;
+      // The mirror may now miss an entry, and deleting the marker may fail too (Redis down, the
+      // connection cut): fence the mirror in Postgres before the revocation is acknowledged.
       try {
-        const pipeline = redis.multi();
-        for (const r of revocations) {
-          const ttl = Math.ceil((r.expiresAt.getTime() - Date.now()) / 1000);
-          if (ttl > 0) pipeline.set(entryKey(r.jti), '1', 'EX', ttl);
-        }
-        const results = await pipeline.exec();
-        if (!results || results.some(([err]) => err)) throw new Error('denylist mirror write failed');
+        await bumpEpoch(prisma);
       } catch {
-        // The mirror may now miss an entry: stop readers from trusting it until a rebuild.
-        await redis.del(MARKER_KEY).catch(() => undefined);
+        throw new HttpError('unavailable', 'Service unavailable', { headers: { 'retry-after': '1' } });
       }
-    },
-
-    async rebuild() {
-      const rows = await prisma.revokedAccessToken.findMany({
-        where: { expiresAt: { gt: new Date() } },
-        select: { jti: true, expiresAt: true },
-      });
-      const pipeline = redis.multi();
-      for (const row of rows) {
-        const ttl = Math.ceil((row.expiresAt.getTime() - Date.now()) / 1000);
-        if (ttl > 0) pipeline.set(entryKey(row.jti), '1', 'EX', ttl);
-      }
-      pipeline.set(MARKER_KEY, '1', 'EX', MARKER_TTL_SECONDS);
-      const results = await pipeline.exec();
-      if (!results || results.some(([err]) => err)) throw new Error('denylist rebuild failed');
-      return rows.length;
+      // Best effort, not awaited: readers that reach Redis stop trusting it at once.
+      redis.del(MARKER_KEY).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Copies every live revocation from Postgres to Redis, then (re)sets the marker, in one MULTI.
+ * The epoch and the server's run_id are read before the rows: a bump or a Redis restart after
+ * those reads leaves a marker no reader trusts, never a trusted marker missing an entry.
+ */
+export async function rebuildMirror(deps: { prisma: Database; redis: Redis }): Promise<number> {
+  const { prisma, redis } = deps;
+  const epoch = await readEpoch(prisma);
+  const runId = await redisRunId(redis);
+  const rows = await prisma.revokedAccessToken.findMany({
+    where: { expiresAt: { gt: new Date() } },
+    select: { jti: true, expiresAt: true },
+  });
+  const pipeline = redis.multi();
+  for (const row of rows) {
+    const ttl = ttlOf(row.expiresAt);
+    if (ttl > 0) pipeline.set(entryKey(row.jti), '1', 'EX', ttl);
+  }
+  pipeline.set(MARKER_KEY, markerValue(epoch, runId), 'EX', MARKER_TTL_SECONDS);
+  const results = await pipeline.exec();
+  if (!results || results.some(([err]) => err)) throw new Error('denylist rebuild failed');
+  return rows.length;
 }

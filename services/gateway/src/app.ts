@@ -72,7 +72,7 @@ export function createApp(deps: GatewayDeps): Express {
     issuer: config.BASE_URL,
     clockSkewSeconds: config.JWT_CLOCK_SKEW_SECONDS,
   });
-  const denylist = createDenylist(deps);
+  const denylist = createDenylist({ ...deps, epochMaxAgeMs: config.DENYLIST_EPOCH_MAX_AGE_MS });
   const minter = createIdentityMinter(config.INTERNAL_SECRET, config.INTERNAL_TOKEN_TTL_SECONDS);
 
   const revoked = async (jti: string, req: Request): Promise<boolean> => {

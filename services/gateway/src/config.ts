@@ -1,4 +1,4 @@
-import { baseEnvSchema, envBoolean, envList, envPort, parseConfig, rateLimitEnvShape, type Env } from '@sentinel/config';
+import { baseEnvSchema, denylistEnvShape, envBoolean, envList, envPort, parseConfig, rateLimitEnvShape, type Env } from '@sentinel/config';
 import { z } from 'zod';
 
 const serviceUrl = (port: number) => z.url({ protocol: /^https?$/ }).default(`http://127.0.0.1:${port}`);
@@ -32,6 +32,7 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   SERVICE_KEY_CACHE_SECONDS: int(0, 300),
 
   ...rateLimitEnvShape,
+  ...denylistEnvShape,
 
   /** Largest request body (bytes); larger gets 413. */
   BODY_LIMIT_BYTES: int(1, 1024 * 1024),

@@ -20,7 +20,7 @@ export function createApp(deps: AppDeps): Express {
     prisma: deps.prisma,
     config: deps.config,
     keys,
-    denylist: createDenylist(deps),
+    denylist: createDenylist({ ...deps, epochMaxAgeMs: deps.config.DENYLIST_EPOCH_MAX_AGE_MS }),
     logger: deps.logger,
   };
   return serviceApp(

@@ -1,4 +1,4 @@
-import { baseEnvSchema, envPort, parseConfig, tokenLifetimeEnvShape, type Env } from '@sentinel/config';
+import { baseEnvSchema, denylistEnvShape, envPort, parseConfig, tokenLifetimeEnvShape, type Env } from '@sentinel/config';
 import { z } from 'zod';
 
 const hex32 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes as 64 hex digits');
@@ -20,6 +20,7 @@ export const configSchema = baseEnvSchema.extend({
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
   /** How often the Redis mirror of the denylist is rebuilt from Postgres (and its marker renewed). */
   DENYLIST_REBUILD_INTERVAL_MS: z.coerce.number().int().min(50).default(20_000),
+  ...denylistEnvShape,
   /** How long a verified service key stays cached (invalidated at once on rotate/deactivate). */
   SERVICE_KEY_CACHE_SECONDS: z.coerce.number().int().min(1).default(300),
   /** permission-service, asked to purge a service's resources before its service app is deleted. */

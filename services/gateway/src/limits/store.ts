@@ -5,8 +5,10 @@ import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 
 /**
  * One Lua call per request: count the hit in a fixed window (INCR, and PEXPIRE on the first hit:
- * 0.7's INCR+EXPIRE), and, when the request carries a token, read the two denylist mirror keys in
- * the same round trip. EXISTS rather than GET: a Lua table stops at its first nil.
+ * 0.7's INCR+EXPIRE), and, when the request carries a token, read the denylist mirror in the same
+ * round trip: the completeness marker's value (GET; a missing key is Lua false, which keeps its
+ * place in the table and arrives as nil — a Lua nil would end the table) and whether the entry
+ * exists.
  */
 const HIT_SCRIPT = `
 local hits = redis.call('INCR', KEYS[1])
@@ -16,9 +18,9 @@ if ttl < 0 then
   ttl = tonumber(ARGV[1])
 end
 if #KEYS < 3 then return {hits, ttl} end
-return {hits, ttl, redis.call('EXISTS', KEYS[2]), redis.call('EXISTS', KEYS[3])}`;
+return {hits, ttl, redis.call('GET', KEYS[2]), redis.call('EXISTS', KEYS[3])}`;
 
-type HitReply = [number, number] | [number, number, number, number];
+type HitReply = [number, number] | [number, number, string | null, number];
 type ScriptedRedis = Redis & { sentinelGatewayHit(numKeys: number, ...args: Array<string | number>): Promise<HitReply> };
 
 function withHitScript(redis: Redis): ScriptedRedis {
@@ -85,7 +87,7 @@ export class GatewayStore implements Store {
         const keys = jti === undefined ? [this.prefix + client] : [this.prefix + client, ...mirrorKeys(jti)];
         const reply = await this.redis.sentinelGatewayHit(keys.length, ...keys, this.windowMs);
         this.recovered();
-        const mirror = reply.length === 4 ? { complete: reply[2] === 1, listed: reply[3] === 1 } : undefined;
+        const mirror = reply.length === 4 ? { marker: reply[2], listed: reply[3] === 1 } : undefined;
         return { totalHits: reply[0], resetTime: new WindowEnd(Date.now() + reply[1], mirror) };
       } catch (err) {
         this.degrade(err);
