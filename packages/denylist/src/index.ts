@@ -115,11 +115,14 @@ export function createDenylist(deps: DenylistDeps): Denylist {
   return {
     async isRevoked(jti) {
       let reading: MirrorReading | undefined;
-      try {
-        const [marker, entry] = await redis.mget(...mirrorKeys(jti));
-        reading = { marker: marker ?? null, listed: entry !== null && entry !== undefined };
-      } catch {
-        // Redis cannot answer: Postgres decides.
+      // Redis not connected or not answering: Postgres decides.
+      if (redis.status === 'ready') {
+        try {
+          const [marker, entry] = await redis.mget(...mirrorKeys(jti));
+          reading = { marker: marker ?? null, listed: entry !== null && entry !== undefined };
+        } catch {
+          reading = undefined;
+        }
       }
       return decide(jti, reading);
     },
@@ -137,7 +140,7 @@ export function createDenylist(deps: DenylistDeps): Denylist {
         throw new HttpError('unavailable', 'Service unavailable', { headers: { 'retry-after': '1' } });
       }
       // Best effort, not awaited: readers that reach Redis stop trusting it at once.
-      redis.del(MARKER_KEY).catch(() => undefined);
+      if (redis.status === 'ready') redis.del(MARKER_KEY).catch(() => undefined);
     },
   };
 }
