@@ -12,7 +12,8 @@ import { bumpEpoch, DEFAULT_EPOCH_MAX_AGE_MS, markerValue, readEpoch, redisRunId
  * MULTI) and lives MARKER_TTL_SECONDS unless a rebuild renews it. A revocation whose mirror
  * write fails bumps the epoch before it is acknowledged (or fails with 503), so every reader
  * stops trusting the mirror within the epoch's max age (DENYLIST_EPOCH_MAX_AGE_MS, 1 s by
- * default) and asks Postgres until the next rebuild.
+ * default) and asks Postgres until the next rebuild. Redis must not evict keys (noeviction): an
+ * evicted entry under a current marker would go unnoticed.
  */
 export const MARKER_KEY = 'denylist:complete';
 export const entryKey = (jti: string) => `denylist:jti:${jti}`;
