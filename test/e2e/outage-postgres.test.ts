@@ -27,7 +27,9 @@ describe('when PostgreSQL stops under the running system', () => {
   beforeAll(async () => {
     postgres = await startPrivatePostgres();
     const name = `sentinel_outage_${randomBytes(4).toString('hex')}`;
-    system = await startSystem({}, { database: { url: postgres.url(name), name, drop: () => Promise.resolve() } });
+    // No rate limits: the test's own logins and retries must not turn into 429s.
+    const unlimited = { RATE_LIMIT_RPM: '0', RATE_LIMIT_AUTH_RPM: '0', RATE_LIMIT_SERVICE_RPM: '0' };
+    system = await startSystem(unlimited, { database: { url: postgres.url(name), name, drop: () => Promise.resolve() } });
     await createClientApp(system, REDIRECT_URI);
     serviceKey = await createServiceApp(system, 'notes');
     tokens = await devLogin(system.gatewayUrl, { email: 'ada@example.com', redirectUri: REDIRECT_URI });
