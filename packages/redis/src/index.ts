@@ -100,11 +100,3 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
   client.on('error', () => undefined);
   return client;
 }
-
-/**
- * False while `redis`'s breaker is open (its commands would fail at once): for a consumer that
- * wants to take its fallback without even building the command.
- */
-export function redisAvailable(redis: Redis): boolean {
-  return redis instanceof GuardedRedis ? redis.breaker.closed && redis.status === 'ready' : redis.status === 'ready';
-}
