@@ -27,6 +27,10 @@ export const baseEnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379/0'),
   REDIS_KEY_PREFIX: z.string().default('sentinel:'),
+  /** A Redis command without an answer fails after this long. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Consecutive Redis commands without an answer after which commands fail at once and the connection is replaced. */
+  REDIS_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(3),
   INTERNAL_SECRET: z.string({ error: 'is not set' }).min(1, 'is not set'),
   INTERNAL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(300).default(30),
   BASE_URL: httpUrl.default('http://localhost:9003'),

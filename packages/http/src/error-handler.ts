@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpError, NotFoundError, STATUS_BY_CODE, type ErrorCode } from './errors';
+import { outageError } from './outages';
 
 /** body-parser and friends mark client mistakes with a `type`; map those we know. */
 const CLIENT_ERROR_TYPES: Record<string, { code: ErrorCode; detail: string }> = {
@@ -13,6 +14,9 @@ const CLIENT_ERROR_TYPES: Record<string, { code: ErrorCode; detail: string }> = 
 
 function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
+  // PostgreSQL or Redis unreachable: 503 with Retry-After, not a generic 500.
+  const outage = outageError(err);
+  if (outage) return outage;
   // The router cannot decode a param with a broken percent-encoding (`/workspaces/%/members`).
   if (err instanceof URIError) return new HttpError('input', 'Malformed URL encoding');
   const type = (err as { type?: unknown } | null)?.type;

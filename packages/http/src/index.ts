@@ -1,5 +1,7 @@
 export * from './errors';
 export { errorHandler, notFoundHandler } from './error-handler';
+export { datastoreOutage, outageError, OUTAGE_RETRY_AFTER_SECONDS } from './outages';
+export type { Datastore } from './outages';
 export { createHealthRouter } from './health';
 export type { ReadinessCheck } from './health';
 export * from './identity';

@@ -58,7 +58,11 @@ export async function startService<C extends BaseEnv & { PORT: number }>(
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
   await prisma.$connect(); // open the pool now, not on the first request
-  const redis = createRedisClient(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX });
+  const redis = createRedisClient(config.REDIS_URL, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    breakerThreshold: config.REDIS_BREAKER_THRESHOLD,
+  });
   const closers: Array<() => Promise<unknown>> = [];
   const deps: ServiceDeps<C> = { config, logger, prisma, redis, onClose: (closer) => closers.unshift(closer) };
   const running = await serve(definition.createApp(deps), {

@@ -7,6 +7,8 @@ export { freePort, PROJECT_ROOT, startPrivateRedis, startServiceProcess, waitFor
 export type { ChildService, PrivateRedis } from './processes';
 export { startRelay } from './relay';
 export type { Relay, RelayState } from './relay';
+export { startPrivatePostgres } from './postgres';
+export type { PrivatePostgres } from './postgres';
 export { createTestRedis, TEST_REDIS_URL } from './redis';
 export type { TestRedis } from './redis';
 export { describeServiceEdge } from './conformance';
