@@ -29,7 +29,7 @@ export interface RunningSystem {
   database: TestDatabase;
   /** The environment the processes run with (secrets included: tests only). */
   env: Record<string, string>;
-  /** The launcher process (`pnpm start`), for tests that signal it. */
+  /** The launcher process (scripts/start.ts, or `pnpm start` itself with `viaPnpm`), for tests that signal it. */
   launcher: ChildProcess;
   /** Everything the launcher and the processes printed so far. */
   output(): string;
@@ -40,9 +40,10 @@ export interface RunningSystem {
 
 /**
  * Starts the launcher with DEV_LOGIN=true and BASE_URL = the gateway. `env` adds or overrides
- * settings (ADMIN_EMAILS, ADMIN_URL, CORS_ORIGINS, lifetimes, …).
+ * settings (ADMIN_EMAILS, ADMIN_URL, CORS_ORIGINS, lifetimes, …). `viaPnpm` runs the real
+ * `pnpm start` command (pnpm, its shell, then the launcher) instead of the launcher directly.
  */
-export async function startSystem(env: Record<string, string> = {}): Promise<RunningSystem> {
+export async function startSystem(env: Record<string, string> = {}, { viaPnpm = false } = {}): Promise<RunningSystem> {
   const database = await createTestDatabase();
   const urls = {} as Record<SystemProcess, string>;
   for (const name of [...SERVICES, 'gateway'] as const) urls[name] = `http://127.0.0.1:${await freePort()}`;
@@ -63,7 +64,8 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
     ...env,
   };
   let output = '';
-  const launcher: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'start.ts')], {
+  const [command, args] = viaPnpm ? ['pnpm', ['start']] : [process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'start.ts')]];
+  const launcher: ChildProcess = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...fullEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
