@@ -43,7 +43,7 @@ export interface RunningSystem {
  * settings (ADMIN_EMAILS, ADMIN_URL, CORS_ORIGINS, lifetimes, …). `viaPnpm` runs the real
  * `pnpm start` command (pnpm, its shell, then the launcher) instead of the launcher directly.
  */
-export async function startSystem(env: Record<string, string> = {}, { viaPnpm = false } = {}): Promise<RunningSystem> {
+export async function startSystem(env: Record<string, string> = {}, options: { viaPnpm?: boolean } = {}): Promise<RunningSystem> {
   const database = await createTestDatabase();
   const urls = {} as Record<SystemProcess, string>;
   for (const name of [...SERVICES, 'gateway'] as const) urls[name] = `http://127.0.0.1:${await freePort()}`;
@@ -64,7 +64,7 @@ export async function startSystem(env: Record<string, string> = {}, { viaPnpm = 
     ...env,
   };
   let output = '';
-  const [command, args] = viaPnpm ? ['pnpm', ['start']] : [process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'start.ts')]];
+  const [command, args] = options.viaPnpm ? ['pnpm', ['start']] : [process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'start.ts')]];
   const launcher: ChildProcess = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...fullEnv },
