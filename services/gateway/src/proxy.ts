@@ -86,6 +86,11 @@ export function createUpstreamProxies(config: GatewayConfig, logger: Logger): Up
       agent,
       xfwd: true,
       on: {
+        // Node answered the client's `Expect: 100-continue` already; passed on, it would make the
+        // proxy skip its proxyReq event (no identity, no body count, the client's headers kept).
+        start: (req) => {
+          delete req.headers.expect;
+        },
         proxyReq: (proxyReq, req, res) => {
           const identity = (req as ForwardedRequest)[FORWARD_IDENTITY];
           if (identity) proxyReq.setHeader(INTERNAL_IDENTITY_HEADER, identity);

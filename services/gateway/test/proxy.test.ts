@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { serve, type RunningServer } from '@sentinel/http';
 import { createTestContext, freePort, identityHeader, type TestContext } from '@sentinel/testing';
 import request from 'supertest';
@@ -11,6 +12,20 @@ import { startEchoService } from './echo';
 // The real token-service, as an upstream: no fake of our own services.
 import { createApp as createTokenServiceApp } from '../../token-service/src/app';
 import { loadConfig as loadTokenServiceConfig } from '../../token-service/src/config';
+
+/** POST /auth/token the way curl sends a larger body: headers with Expect: 100-continue, the body after 100 Continue. */
+function postExpectingContinue(port: number, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/auth/token', headers: { ...headers, expect: '100-continue' } });
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.on('continue', () => req.end(body));
+  });
+}
 
 describe('gateway forwarding', () => {
   let ctx: TestContext<GatewayConfig>;
@@ -143,6 +158,24 @@ describe('gateway forwarding', () => {
         const second = await request(app).get('/auth/providers?delay_ms=400').set('connection', 'keep-alive');
         expect([first.status, second.status]).toEqual([200, 200]);
         expect(second.body.connection).toBe(first.body.connection); // the same upstream connection
+      });
+    });
+
+    it('when a client sends Expect: 100-continue (curl does above 1 KiB), then the call is forwarded as any other', async () => {
+      await withGateway({ AUTH_SERVICE_URL: echo.url, BODY_LIMIT_BYTES: '100' }, async (app) => {
+        const server = app.listen(0, '127.0.0.1');
+        await once(server, 'listening');
+        try {
+          const port = (server.address() as AddressInfo).port;
+          const small = await postExpectingContinue(port, { 'content-type': 'application/json' }, '{"a":1}');
+          expect(small.status).toBe(200);
+          expect(JSON.parse(small.body).identity).toEqual({}); // the gateway's anonymous identity reached the service
+          const big = JSON.stringify({ a: 'x'.repeat(500) });
+          expect((await postExpectingContinue(port, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, big)).status).toBe(413);
+        } finally {
+          server.closeAllConnections();
+          server.close();
+        }
       });
     });
 
