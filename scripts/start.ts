@@ -2,8 +2,10 @@
  * `pnpm start`: everything needed to run Sentinel on this machine, in one command. Reads the
  * environment (.env, then generated development secrets outside production), creates the database
  * if missing and applies migrations once, then starts the four services, the gateway and the admin panel, and
- * stops them all on Ctrl-C or SIGTERM. A process that dies is reported, not restarted: the others
- * keep serving (the gateway answers 503 for the dead one's routes).
+ * stops them all on Ctrl-C or SIGTERM, or when the process that started this one (pnpm) is gone.
+ * A process that dies is reported, not restarted: the others keep serving (the gateway answers
+ * 503 for the dead one's routes). Every process is started with an IPC channel and stops when
+ * it closes, so none outlives this launcher, even if it is killed with SIGKILL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -48,7 +50,8 @@ async function main(): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
       cwd: root,
       env: { ...env, PORT: port },
-      stdio: 'inherit',
+      // The IPC channel is only there to close: the child stops when this process is gone.
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });
     children.set(name, child);
     log(`${name} started (pid ${child.pid}, port ${port})`);
@@ -63,12 +66,12 @@ async function main(): Promise<void> {
   // The admin panel builds itself first when its sources changed, then serves on ADMIN_URL's port.
   const adminUrl = new URL(env.ADMIN_URL ?? 'http://localhost:9004');
   start('admin-panel', adminUrl.port || '9004', join('services', 'admin-panel', 'server', 'main.ts'));
-  log(`gateway on ${env.BASE_URL ?? 'http://localhost:9003'}, admin panel on ${adminUrl.origin} (Ctrl-C stops everything)`);
+  log(`gateway on ${env.BASE_URL ?? 'http://localhost:9003'}, admin panel on ${adminUrl.origin} (Ctrl-C stops everything; launcher pid ${process.pid})`);
 
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    log(`stopping (${signal})`);
+    log(`stopping (${reason})`);
     for (const child of children.values()) child.kill('SIGTERM');
     setTimeout(() => {
       for (const child of children.values()) child.kill('SIGKILL');
@@ -76,6 +79,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // SIGTERM to `pnpm start` reaches only pnpm's shell, which dies without passing it on: this
+  // process then has another parent. Whoever started us is gone, so stop as if signalled.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('the process that started the launcher exited');
+  }, 250).unref();
 }
 
 main().catch((err: unknown) => {

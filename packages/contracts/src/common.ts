@@ -8,6 +8,10 @@ export const errorBodySchema = z.object({
 
 export const healthSchema = z.object({ status: z.literal('ok') });
 
-export const uuidSchema = z.uuid();
+/**
+ * A UUID, in any case, normalized to lower case: ids compare equal however a client spelled them
+ * (PostgreSQL does; a string comparison against a token's `wid` would not).
+ */
+export const uuidSchema = z.uuid().toLowerCase();
 export const isoDateTimeSchema = z.iso.datetime({ offset: true });
 export const workspaceRoleSchema = z.enum(['viewer', 'editor', 'admin', 'owner']);

@@ -49,6 +49,14 @@ export const revokeSessionsRequestSchema = z.object({
 export const revokeUserSessionsRequestSchema = revokeSessionsRequestSchema.extend({
   user_ids: z.array(uuidSchema).min(1).max(1000),
 });
+/**
+ * GET /internal/tokens/lifetimes (gateway): the longest lifetime (exp − iat, seconds) token-service
+ * issues each JWT with, by its `type` claim. The gateway refuses a token that lives longer.
+ */
+export const tokenLifetimesSchema = z.object({
+  max_lifetime_seconds: z.object({ access: z.number().int().positive(), admin_access: z.number().int().positive() }),
+});
+export type TokenLifetimes = z.infer<typeof tokenLifetimesSchema>;
 export const revokeSessionsResponseSchema = z.object({ families: z.number().int(), access_tokens: z.number().int() });
 export const denyTokenRequestSchema = z.object({
   jti: uuidSchema,

@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
-import { workspaceRoleSchema } from '@sentinel/contracts';
+import { uuidSchema as uuid, workspaceRoleSchema } from '@sentinel/contracts';
 import { z } from 'zod';
 import { AuthenticationError, NotAllowedError } from './errors';
 
@@ -14,7 +14,6 @@ export const INTERNAL_IDENTITY_HEADER = 'x-sentinel-identity';
 const AUDIENCE = 'sentinel:internal';
 const ISSUER = 'sentinel';
 
-const uuid = z.uuid();
 export type WorkspaceRole = z.infer<typeof workspaceRoleSchema>;
 
 export const userIdentitySchema = z.object({

@@ -47,9 +47,23 @@ export async function serve(handler: RequestListener, options: ServeOptions): Pr
   return { server, port, close };
 }
 
-/** On SIGTERM or SIGINT: close gracefully, then exit (non-zero if closing failed). */
+/**
+ * Runs `stop` once the process that started this one over an IPC channel (`pnpm start`'s
+ * launcher) is gone, however it went (even SIGKILL closes the channel), so that no process
+ * outlives its launcher. Nothing for a process started without one.
+ */
+function onLauncherGone(stop: () => void): void {
+  if (process.send === undefined) return;
+  if (!process.connected) stop();
+  else process.once('disconnect', stop);
+}
+
+/**
+ * On SIGTERM or SIGINT, or when the launcher is gone: close gracefully, then exit (non-zero if
+ * closing failed).
+ */
 export function closeOnSignals(running: Pick<RunningServer, 'close'>, logger: Logger): void {
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: NodeJS.Signals | 'launcher gone') => {
     logger.info({ signal }, 'shutting down');
     running.close().then(
       () => process.exit(0),
@@ -61,4 +75,5 @@ export function closeOnSignals(running: Pick<RunningServer, 'close'>, logger: Lo
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  onLauncherGone(() => onSignal('launcher gone'));
 }

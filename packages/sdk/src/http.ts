@@ -18,8 +18,8 @@ export interface HttpOptions {
  *   retried on 502, 503 and a refused connection.
  * - `unprocessed`: a repeat would answer differently (unshare and deregister answer 404 the
  *   second time): retried only when the request surely was not processed — 503 (the gateway
- *   could not reach the service) or a refused connection — never on 502, which the gateway
- *   also answers when the service timed out mid-request.
+ *   could not reach the service) or a refused connection — never on 502 or 504, which the
+ *   gateway answers when the service broke or timed out mid-request (the outcome is unknown).
  */
 export type Retryable = 'always' | 'unprocessed';
 

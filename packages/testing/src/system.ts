@@ -29,7 +29,7 @@ export interface RunningSystem {
   database: TestDatabase;
   /** The environment the processes run with (secrets included: tests only). */
   env: Record<string, string>;
-  /** The launcher process (`pnpm start`), for tests that signal it. */
+  /** The launcher process (scripts/start.ts, or `pnpm start` itself with `viaPnpm`), for tests that signal it. */
   launcher: ChildProcess;
   /** Everything the launcher and the processes printed so far. */
   output(): string;
@@ -42,8 +42,13 @@ export interface RunningSystem {
  * Starts the launcher with DEV_LOGIN=true and BASE_URL = the gateway. `env` adds or overrides
  * settings (ADMIN_EMAILS, ADMIN_URL, CORS_ORIGINS, lifetimes, …). `database` replaces the
  * test database on the machine's server (e.g. one on a private cluster that the test stops).
+ * `viaPnpm` runs the real `pnpm start` command (pnpm, its shell, then the launcher) instead of
+ * the launcher directly.
  */
-export async function startSystem(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<RunningSystem> {
+export async function startSystem(
+  env: Record<string, string> = {},
+  options: { database?: TestDatabase; viaPnpm?: boolean } = {},
+): Promise<RunningSystem> {
   const database = options.database ?? (await createTestDatabase());
   const urls = {} as Record<SystemProcess, string>;
   for (const name of [...SERVICES, 'gateway'] as const) urls[name] = `http://127.0.0.1:${await freePort()}`;
@@ -64,7 +69,8 @@ export async function startSystem(env: Record<string, string> = {}, options: { d
     ...env,
   };
   let output = '';
-  const launcher: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'start.ts')], {
+  const [command, args] = options.viaPnpm ? ['pnpm', ['start']] : [process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'start.ts')]];
+  const launcher: ChildProcess = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...fullEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

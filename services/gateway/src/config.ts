@@ -10,9 +10,9 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   TOKEN_SERVICE_URL: serviceUrl(9012),
   WORKSPACE_SERVICE_URL: serviceUrl(9013),
   PERMISSION_SERVICE_URL: serviceUrl(9014),
-  /** How long the gateway waits for an upstream's response before answering 502. */
+  /** How long an upstream may stay silent before the gateway answers 504 (the outcome is unknown). */
   UPSTREAM_TIMEOUT_MS: int(100, 30_000),
-  /** How long the gateway waits to connect to an upstream before answering 503. */
+  /** How long the gateway waits to connect to an upstream before answering 503 (nothing happened). */
   UPSTREAM_CONNECT_TIMEOUT_MS: int(50, 2_000),
 
   /** The client IP is the last X-Forwarded-For entry (the one our TLS proxy added), not the socket's. */

@@ -11,8 +11,13 @@ import type { Upstream } from './routes';
 export const FORWARD_IDENTITY = Symbol('sentinel.forwardIdentity');
 export type ForwardedRequest = IncomingMessage & { [FORWARD_IDENTITY]?: string };
 
-/** Errors meaning the upstream could not be reached at all (503); anything else is a 502. */
+/**
+ * Errors meaning the request never reached the upstream (503: it did not happen, a retry is
+ * safe). A timeout after the request was sent is a 504 (the outcome is unknown); anything else,
+ * a connection broken mid-request or a malformed answer, is a 502.
+ */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UPSTREAM_CONNECT_TIMEOUT']);
+const TIMED_OUT = 'UPSTREAM_TIMEOUT';
 
 function failWith(proxyReq: ClientRequest, code: string, message: string): void {
   proxyReq.destroy(Object.assign(new Error(message), { code }));
@@ -20,19 +25,25 @@ function failWith(proxyReq: ClientRequest, code: string, message: string): void 
 
 /**
  * Bounds both waits of a proxied request: for a connection (a blackholed upstream must not hang
- * the caller), then for the upstream's answer.
+ * the caller), then for the upstream's answer. The proxy emits `proxyReq` from inside the
+ * request's own 'socket' event, so the socket is already assigned here: listening for 'socket'
+ * would come too late and leave the connect timer to cut every call at the connect timeout.
+ * A keep-alive socket taken from the pool is connected already.
  */
 function boundWaits(proxyReq: ClientRequest, config: GatewayConfig): void {
   const connectTimer = setTimeout(
     () => failWith(proxyReq, 'UPSTREAM_CONNECT_TIMEOUT', 'upstream connect timeout'),
     config.UPSTREAM_CONNECT_TIMEOUT_MS,
   );
-  proxyReq.once('socket', (socket: Socket) => {
-    if (!socket.connecting) clearTimeout(connectTimer);
-    else socket.once('connect', () => clearTimeout(connectTimer));
-  });
-  proxyReq.once('close', () => clearTimeout(connectTimer));
-  proxyReq.setTimeout(config.UPSTREAM_TIMEOUT_MS, () => failWith(proxyReq, 'UPSTREAM_TIMEOUT', 'upstream timeout'));
+  const connected = () => clearTimeout(connectTimer);
+  const watch = (socket: Socket) => {
+    if (socket.connecting) socket.once('connect', connected);
+    else connected();
+  };
+  if (proxyReq.socket) watch(proxyReq.socket);
+  else proxyReq.once('socket', watch);
+  proxyReq.once('close', connected);
+  proxyReq.setTimeout(config.UPSTREAM_TIMEOUT_MS, () => failWith(proxyReq, TIMED_OUT, 'upstream timeout'));
 }
 
 function sendError(res: ServerResponse | Socket, status: number, detail: string): void {
@@ -58,7 +69,8 @@ export interface UpstreamProxies {
 /**
  * One proxy per upstream service over one keep-alive agent (without it, throughput halves and
  * latency explodes: platform.md). An upstream that refuses or cannot be reached in time gives
- * 503; one that does not answer in time, or breaks the response, gives 502.
+ * 503 (nothing happened); one that does not answer in time gives 504 (it may have acted: the
+ * outcome is unknown); one that breaks the response gives 502.
  */
 export function createUpstreamProxies(config: GatewayConfig, logger: Logger): UpstreamProxies {
   const agent = new Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo' });
@@ -74,6 +86,11 @@ export function createUpstreamProxies(config: GatewayConfig, logger: Logger): Up
       agent,
       xfwd: true,
       on: {
+        // Node answered the client's `Expect: 100-continue` already; passed on, it would make the
+        // proxy skip its proxyReq event (no identity, no body count, the client's headers kept).
+        start: (req) => {
+          delete req.headers.expect;
+        },
         proxyReq: (proxyReq, req, res) => {
           const identity = (req as ForwardedRequest)[FORWARD_IDENTITY];
           if (identity) proxyReq.setHeader(INTERNAL_IDENTITY_HEADER, identity);
@@ -94,7 +111,9 @@ export function createUpstreamProxies(config: GatewayConfig, logger: Logger): Up
           const code = (err as NodeJS.ErrnoException).code ?? '';
           logger.warn({ upstream, code, requestId: req.headers[REQUEST_ID_HEADER] }, 'upstream failed');
           if (UNREACHABLE.has(code)) sendError(res, 503, `Service unavailable: ${upstream} service`);
-          else sendError(res, 502, `Bad gateway: ${upstream} service did not answer`);
+          else if (code === TIMED_OUT) {
+            sendError(res, 504, `Gateway timeout: ${upstream} service did not answer in time; the outcome of the request is unknown`);
+          } else sendError(res, 502, `Bad gateway: ${upstream} service did not answer`);
         },
       },
     });

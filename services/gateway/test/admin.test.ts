@@ -83,19 +83,34 @@ describe('gateway: admin tier (admin_token cookie)', () => {
     expect(res.body).toEqual({ detail: 'Token has been revoked' });
   });
 
-  it('when the admin claim is missing, then 403 Not an admin', async () => {
-    const admin = await seedMember(stack.ctx.deps.prisma, { isAdmin: true });
+  /** An admin token signed with token-service's real key, with `claims` on top of valid ones. */
+  const forgeAdminToken = async (admin: Awaited<ReturnType<typeof seedMember>>, claims: object) => {
     const { createKeyStore } = await import('../../token-service/src/keys');
     const { loadConfig } = await import('../../token-service/src/config');
     const key = await createKeyStore({ ...stack.ctx.deps, config: loadConfig({ ...stack.ctx.env, PORT: '0' }) }).signingKey();
     const now = Math.floor(Date.now() / 1000);
-    const forged = jwt.sign(
-      { iss: stack.ctx.deps.config.BASE_URL, aud: 'sentinel:admin', type: 'admin_access', sub: admin.userId, jti: randomUUID(), email: admin.email, name: admin.name, iat: now, exp: now + 600 },
+    return jwt.sign(
+      { iss: stack.ctx.deps.config.BASE_URL, aud: 'sentinel:admin', type: 'admin_access', sub: admin.userId, jti: randomUUID(), email: admin.email, name: admin.name, iat: now, exp: now + 600, ...claims },
       key.privateKey,
       { algorithm: 'RS256', keyid: key.kid },
     );
-    const res = await list(`admin_token=${forged}`);
+  };
+
+  it('when the admin claim is missing, then 403 Not an admin', async () => {
+    const admin = await seedMember(stack.ctx.deps.prisma, { isAdmin: true });
+    const res = await list(`admin_token=${await forgeAdminToken(admin, {})}`);
     expect(res.status).toBe(403);
     expect(res.body).toEqual({ detail: 'Not an admin' });
+  });
+
+  it('when an admin token lives longer than token-service issues them plus the skew, then 401 even with the real key', async () => {
+    const admin = await seedMember(stack.ctx.deps.prisma, { isAdmin: true });
+    const now = Math.floor(Date.now() / 1000);
+    // Admin tokens are issued for 3600 s, the skew is 60 s.
+    const tooLong = await forgeAdminToken(admin, { admin: true, iat: now, exp: now + 3600 + 60 + 60 });
+    const res = await list(`admin_token=${tooLong}`);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ detail: 'Invalid or expired token' });
+    expect((await list(`admin_token=${await forgeAdminToken(admin, { admin: true, iat: now, exp: now + 3600 })}`)).status).toBe(200);
   });
 });

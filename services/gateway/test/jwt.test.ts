@@ -122,12 +122,19 @@ describe('gateway: access-token verification (user tier)', () => {
       ['no exp', () => ({ ...claims(), exp: undefined })],
       ['no iat', () => ({ ...claims(), iat: undefined })],
       ['no type', () => ({ ...claims(), type: undefined })],
+      // token-service issues access tokens for 900 s and the skew is 60 s: one minute more is refused.
+      ['a lifetime (exp − iat) of the longest we issue + skew + 60 s', () => ({ ...claims(), iat: now(), exp: now() + 900 + 60 + 60 })],
+      ['a lifetime of a day, issued an hour ago', () => ({ ...claims(), iat: now() - 3600, exp: now() + 82_800 })],
     ];
 
     it.each(flawed)('when the token has %s, then 401', async (_name, payload) => {
       const res = await me(sign(JSON.parse(JSON.stringify(payload())) as object));
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ detail: 'Invalid or expired token' });
+    });
+
+    it('when a token lives as long as we issue plus the skew, then it is still accepted', async () => {
+      expect((await me(sign({ ...claims(), iat: now(), exp: now() + 900 + 60 }))).status).toBe(200);
     });
 
     it('when a token expired 59 s ago (inside the skew), then it is still accepted', async () => {

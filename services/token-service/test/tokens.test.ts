@@ -89,6 +89,16 @@ describe('issuing (internal, for auth-service)', () => {
   });
 });
 
+describe('GET /internal/tokens/lifetimes (for the gateway)', () => {
+  it('when the gateway asks, then it gets the lifetime of each token type we sign; anyone else is refused', async () => {
+    const res = await request(t.app).get('/internal/tokens/lifetimes').set(identityHeader({ caller: 'gateway' }));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ max_lifetime_seconds: { access: 900, admin_access: 3600 } });
+    expect((await request(t.app).get('/internal/tokens/lifetimes').set(asAuthService())).status).toBe(403);
+    expect((await request(t.app).get('/internal/tokens/lifetimes').set(identityHeader({ user: testUser() }))).status).toBe(403);
+  });
+});
+
 describe('POST /auth/refresh', () => {
   it('when a chain R1 → R2 → R3 is refreshed and R1 replayed, then 401 and R3 fails as well', async () => {
     const seed = await seedMember(t.ctx.deps.prisma);

@@ -4,7 +4,7 @@ import type { LimitPlan, Limits } from '../limits';
 import type { Tier } from '../routes';
 import { ADMIN_COOKIE, NOT_AN_ADMIN, readCookie, requireRequestedWith } from './admin';
 import { accessClaims, adminClaims, verifyToken, type AdminClaims, type TokenRules } from './jwt';
-import type { KeySet } from './keys';
+import type { KeySet, TokenType } from './keys';
 import type { ServiceKeys } from './service-keys';
 
 export const MISSING_BEARER = 'Missing Bearer token';
@@ -35,7 +35,7 @@ export function createAuthenticator(deps: {
   clockSkewSeconds: number;
 }): Authenticator {
   const { keys, serviceKeys, limits } = deps;
-  const rules = (audience: string, type: string): TokenRules => ({ issuer: deps.issuer, audience, type, clockSkewSeconds: deps.clockSkewSeconds });
+  const rules = (audience: string, type: TokenType): TokenRules => ({ issuer: deps.issuer, audience, type, clockSkewSeconds: deps.clockSkewSeconds });
   const accessRules = rules('sentinel:access', 'access');
   const adminRules = rules('sentinel:admin', 'admin_access');
 

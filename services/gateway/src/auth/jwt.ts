@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
-import type { KeySet } from './keys';
+import type { KeySet, TokenType } from './keys';
 
 /** A token larger than this is refused before any parsing (0.7 at HEAD: 8192 bytes). */
 export const MAX_TOKEN_BYTES = 8 * 1024;
@@ -13,7 +13,7 @@ const ROLES = new Set(['viewer', 'editor', 'admin', 'owner']);
 export interface TokenRules {
   issuer: string;
   audience: string;
-  type: string;
+  type: TokenType;
   clockSkewSeconds: number;
 }
 
@@ -53,7 +53,9 @@ function readHeader(token: string): Record<string, unknown> | undefined {
 /**
  * Verifies one of our RS256 JWTs: size, header (RS256 only, a well-formed kid, no key-carrying
  * parameters), the key only by kid from our own JWKS, signature, issuer, audience, type, exp and
- * nbf with bounded skew, and iat not in the future. Undefined for any failure, never a throw.
+ * nbf with bounded skew, iat not in the future, and a lifetime (exp − iat) no longer than
+ * token-service issues plus the skew (a leaked key cannot mint long-lived tokens). Undefined for
+ * any failure, never a throw.
  */
 export function verifyToken(keys: KeySet, token: string, rules: TokenRules): JwtPayload | undefined | Promise<JwtPayload | undefined> {
   if (token.length > MAX_TOKEN_BYTES) return undefined;
@@ -61,8 +63,20 @@ export function verifyToken(keys: KeySet, token: string, rules: TokenRules): Jwt
   if (!header || header.alg !== 'RS256' || typeof header.kid !== 'string' || !KID.test(header.kid)) return undefined;
   for (const name of FORBIDDEN_HEADERS) if (name in header) return undefined;
   const key = keys.key(header.kid);
-  if (key instanceof Promise) return key.then((k) => (k ? check(token, k, rules) : undefined));
-  return key ? check(token, key, rules) : undefined;
+  if (key instanceof Promise) return key.then((k) => (k ? checkAll(keys, token, k, rules) : undefined));
+  return key ? checkAll(keys, token, key, rules) : undefined;
+}
+
+function checkAll(keys: KeySet, token: string, key: KeyObject, rules: TokenRules): JwtPayload | undefined | Promise<JwtPayload | undefined> {
+  const payload = check(token, key, rules);
+  if (!payload) return undefined;
+  const fits = () => {
+    const max = keys.maxLifetime(rules.type);
+    return max !== undefined && (payload.exp as number) - (payload.iat as number) <= max + rules.clockSkewSeconds;
+  };
+  if (fits()) return payload;
+  // token-service may issue longer tokens since we read its lifetimes: read again (rate-limited).
+  return keys.refreshIfDue()?.then(() => (fits() ? payload : undefined));
 }
 
 function check(token: string, key: KeyObject, rules: TokenRules): JwtPayload | undefined {

@@ -1,6 +1,10 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { tokenLifetimesSchema, type TokenLifetimes } from '@sentinel/contracts';
 import { INTERNAL_IDENTITY_HEADER, mintInternalToken, type Logger } from '@sentinel/http';
 import jwksClient from 'jwks-rsa';
+
+/** The JWT types token-service issues, by their `type` claim. */
+export type TokenType = keyof TokenLifetimes['max_lifetime_seconds'];
 
 export interface KeySetOptions {
   /** token-service's base URL (its JWKS is at /.well-known/jwks.json). */
@@ -17,6 +21,13 @@ export interface KeySetOptions {
 export interface KeySet {
   /** The public key of `kid` from our own JWKS, or undefined. Never blocks on a known kid. */
   key(kid: string): KeyObject | undefined | Promise<KeyObject | undefined>;
+  /**
+   * The longest lifetime (exp − iat, seconds) token-service issues a token of `type` with, read
+   * together with the keys (undefined before the first read).
+   */
+  maxLifetime(type: TokenType): number | undefined;
+  /** Reads keys and lifetimes again, unless that was tried within the refresh interval (undefined then). */
+  refreshIfDue(): Promise<void> | undefined;
   /** Fetches the set now (at start; tests). */
   refresh(): Promise<void>;
 }
@@ -26,27 +37,30 @@ export interface KeySet {
  * that jwks-rsa returns costs a parse per verification, five times slower: platform.md). A kid we
  * do not know triggers at most one fetch per refresh interval, so junk kids cannot make us hammer
  * token-service; the set is renewed in the background once it is older than its max age, so keys
- * that token-service stopped publishing stop being accepted.
+ * that token-service stopped publishing stop being accepted. With the keys come the lifetimes
+ * token-service issues tokens with (its internal route): both are replaced together or not at all.
  */
 export function createKeySet(options: KeySetOptions): KeySet {
-  const jwksUri = new URL('/.well-known/jwks.json', options.tokenServiceUrl).toString();
+  // Our own fetch: every call to a service carries a fresh internal identity (token-service
+  // refuses anything else), and waits a bounded time.
+  const get = async (uri: string): Promise<unknown> => {
+    const res = await fetch(uri, {
+      headers: { [INTERNAL_IDENTITY_HEADER]: mintInternalToken(options.internalSecret, { caller: 'gateway' }) },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+    });
+    if (!res.ok) throw new Error(`${new URL(uri).pathname} answered ${res.status}`);
+    return res.json();
+  };
   const client = jwksClient({
-    jwksUri,
+    jwksUri: new URL('/.well-known/jwks.json', options.tokenServiceUrl).toString(),
     cache: false,
     rateLimit: false,
-    // Our own fetch: every call to a service carries a fresh internal identity (token-service
-    // refuses anything else), and waits a bounded time.
-    fetcher: async (uri) => {
-      const res = await fetch(uri, {
-        headers: { [INTERNAL_IDENTITY_HEADER]: mintInternalToken(options.internalSecret, { caller: 'gateway' }) },
-        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-      });
-      if (!res.ok) throw new Error(`JWKS answered ${res.status}`);
-      return (await res.json()) as { keys: unknown };
-    },
+    fetcher: async (uri) => (await get(uri)) as { keys: unknown },
   });
+  const lifetimesUri = new URL('/internal/tokens/lifetimes', options.tokenServiceUrl).toString();
 
   let keys = new Map<string, KeyObject>();
+  let lifetimes: TokenLifetimes['max_lifetime_seconds'] | undefined;
   let fetchedAt = 0;
   let lastAttempt = 0;
   let lastFailed = false;
@@ -58,7 +72,8 @@ export function createKeySet(options: KeySetOptions): KeySet {
     inFlight ??= (async () => {
       lastAttempt = Date.now();
       try {
-        const signingKeys = await client.getSigningKeys();
+        const [signingKeys, published] = await Promise.all([client.getSigningKeys(), get(lifetimesUri)]);
+        const nextLifetimes = tokenLifetimesSchema.parse(published).max_lifetime_seconds;
         const next = new Map<string, KeyObject>();
         for (const k of signingKeys) {
           if (k.alg !== undefined && k.alg !== 'RS256') continue;
@@ -66,6 +81,7 @@ export function createKeySet(options: KeySetOptions): KeySet {
           next.set(k.kid, keys.get(k.kid) ?? createPublicKey(k.getPublicKey()));
         }
         keys = next;
+        lifetimes = nextLifetimes;
         fetchedAt = Date.now();
         lastFailed = false;
       } catch (err) {
@@ -78,15 +94,18 @@ export function createKeySet(options: KeySetOptions): KeySet {
     return inFlight;
   };
 
+  const refreshIfDue = () => (Date.now() - lastAttempt < minInterval() && inFlight === undefined ? undefined : refresh());
+
   return {
     key(kid) {
       const now = Date.now();
       const found = keys.get(kid);
       if (now - fetchedAt > options.maxAgeMs && now - lastAttempt > minInterval()) void refresh();
       if (found) return found;
-      if (now - lastAttempt < minInterval() && inFlight === undefined) return undefined;
-      return refresh().then(() => keys.get(kid));
+      return refreshIfDue()?.then(() => keys.get(kid));
     },
+    maxLifetime: (type) => lifetimes?.[type],
+    refreshIfDue,
     refresh,
   };
 }

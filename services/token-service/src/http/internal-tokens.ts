@@ -6,6 +6,7 @@ import {
   revokeSessionsRequestSchema,
   revokeUserSessionsRequestSchema,
   revokeSessionsResponseSchema,
+  tokenLifetimesSchema,
   tokenPairSchema,
   uuidSchema,
 } from '@sentinel/contracts';
@@ -18,6 +19,7 @@ import {
   issuePair,
   revokeClientAppSessions,
   revokeUserSessions,
+  tokenLifetimes,
   type TokenContext,
 } from '../tokens';
 
@@ -40,6 +42,13 @@ export function createInternalTokenRouter(ctx: TokenContext): Router {
       action: 'session_started',
     });
     respond(res, tokenPairSchema, pair);
+  });
+
+  // The gateway reads these with the JWKS: a token living longer than we issue is refused even
+  // when its signature is good (a leaked key cannot mint long-lived tokens).
+  router.get('/internal/tokens/lifetimes', (req, res) => {
+    requireCaller(req, 'gateway');
+    respond(res, tokenLifetimesSchema, { max_lifetime_seconds: tokenLifetimes(ctx.config) });
   });
 
   router.post('/internal/tokens/admin', async (req, res) => {

@@ -29,9 +29,22 @@ export async function currentClaims(ctx: TokenContext, userId: string, workspace
   return { sub: userId, email: row.email, name: row.name, wid: workspaceId, wslug: row.slug, wrole: row.role, groups: row.groups };
 }
 
+/**
+ * The lifetime (exp − iat, seconds) of each JWT we sign, by its `type` claim: what we sign with,
+ * and what the gateway enforces as a maximum (GET /internal/tokens/lifetimes).
+ */
+export function tokenLifetimes(
+  config: Pick<TokenContext['config'], 'ACCESS_TOKEN_EXPIRE_MINUTES' | 'ADMIN_TOKEN_EXPIRE_MINUTES'>,
+): { access: number; admin_access: number } {
+  return {
+    access: minutesToSeconds(config.ACCESS_TOKEN_EXPIRE_MINUTES),
+    admin_access: minutesToSeconds(config.ADMIN_TOKEN_EXPIRE_MINUTES),
+  };
+}
+
 export async function signAccess(ctx: TokenContext, claims: AccessClaims): Promise<SignedToken> {
   const key = await ctx.keys.signingKey();
-  return signAccessToken(key, ctx.config.BASE_URL, claims, minutesToSeconds(ctx.config.ACCESS_TOKEN_EXPIRE_MINUTES));
+  return signAccessToken(key, ctx.config.BASE_URL, claims, tokenLifetimes(ctx.config).access);
 }
 
 /** A new refresh token: 256 random bits, of which only the SHA-256 is stored. */
@@ -94,7 +107,7 @@ export async function issueAdminToken(ctx: TokenContext, userId: string): Promis
     key,
     ctx.config.BASE_URL,
     { sub: userId, email: user.email, name: user.name },
-    minutesToSeconds(ctx.config.ADMIN_TOKEN_EXPIRE_MINUTES),
+    tokenLifetimes(ctx.config).admin_access,
   );
   return { token: signed.token, expires_in: signed.expiresIn, jti: signed.jti };
 }
