@@ -9,6 +9,8 @@ export { startRelay } from './relay';
 export type { Relay, RelayState } from './relay';
 export { startPrivatePostgres } from './postgres';
 export type { PrivatePostgres } from './postgres';
+export { rawHttp } from './raw-http';
+export type { RawResponse } from './raw-http';
 export { createTestRedis, TEST_REDIS_URL } from './redis';
 export type { TestRedis } from './redis';
 export { describeServiceEdge } from './conformance';
