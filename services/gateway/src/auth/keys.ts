@@ -1,5 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { signingKeysChangedChannel, signingKeysChangedSchema } from '@sentinel/contracts';
 import { INTERNAL_IDENTITY_HEADER, mintInternalToken, type Logger } from '@sentinel/http';
+import type { Redis } from '@sentinel/redis';
 import jwksClient from 'jwks-rsa';
 
 export interface KeySetOptions {
@@ -12,6 +14,8 @@ export interface KeySetOptions {
   maxAgeMs: number;
   logger: Logger;
   timeoutMs?: number;
+  /** Where token-service announces key changes (a rotation, an emergency one above all). */
+  events?: { redis: Redis; redisKeyPrefix: string };
 }
 
 export interface KeySet {
@@ -19,6 +23,7 @@ export interface KeySet {
   key(kid: string): KeyObject | undefined | Promise<KeyObject | undefined>;
   /** Fetches the set now (at start; tests). */
   refresh(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /**
@@ -51,6 +56,8 @@ export function createKeySet(options: KeySetOptions): KeySet {
   let lastAttempt = 0;
   let lastFailed = false;
   let inFlight: Promise<void> | undefined;
+  /** Kids an emergency rotation dropped: refused from the message on, even if a stale JWKS still lists them. */
+  const refused = new Set<string>();
   /** After a failed fetch (token-service starting, say) retry sooner, still at most once a second. */
   const minInterval = () => (lastFailed ? Math.min(1000, options.refreshIntervalMs) : options.refreshIntervalMs);
 
@@ -61,7 +68,7 @@ export function createKeySet(options: KeySetOptions): KeySet {
         const signingKeys = await client.getSigningKeys();
         const next = new Map<string, KeyObject>();
         for (const k of signingKeys) {
-          if (k.alg !== undefined && k.alg !== 'RS256') continue;
+          if ((k.alg !== undefined && k.alg !== 'RS256') || refused.has(k.kid)) continue;
           // Keep the KeyObject we already have for a kid: the same key, no new parse.
           next.set(k.kid, keys.get(k.kid) ?? createPublicKey(k.getPublicKey()));
         }
@@ -78,6 +85,35 @@ export function createKeySet(options: KeySetOptions): KeySet {
     return inFlight;
   };
 
+  // On token-service's message: drop the refused kids at once, then fetch the set (after a fetch in
+  // flight, which may predate the change). On (re)subscribing, messages may have been missed: fetch.
+  let subscriber: Redis | undefined;
+  if (options.events) {
+    const channel = signingKeysChangedChannel(options.events.redisKeyPrefix);
+    const refetch = () => void (inFlight ?? Promise.resolve()).then(refresh);
+    subscriber = options.events.redis.duplicate({ keyPrefix: '' });
+    subscriber.on('error', () => undefined);
+    subscriber.on('ready', refetch);
+    subscriber.on('message', (from: string, raw: string) => {
+      if (from !== channel) return;
+      let message: unknown;
+      try {
+        message = JSON.parse(raw);
+      } catch {
+        message = undefined;
+      }
+      const parsed = signingKeysChangedSchema.safeParse(message);
+      if (parsed.success) {
+        for (const kid of parsed.data.refused_kids) {
+          refused.add(kid);
+          keys.delete(kid);
+        }
+      }
+      refetch();
+    });
+    subscriber.subscribe(channel).catch((err: unknown) => options.logger.warn({ err }, 'signing keys: subscribe failed'));
+  }
+
   return {
     key(kid) {
       const now = Date.now();
@@ -88,5 +124,6 @@ export function createKeySet(options: KeySetOptions): KeySet {
       return refresh().then(() => keys.get(kid));
     },
     refresh,
+    close: () => Promise.resolve(subscriber?.disconnect()),
   };
 }
