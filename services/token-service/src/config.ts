@@ -22,11 +22,10 @@ export const configSchema = baseEnvSchema.extend({
    * How long a new signing key is published before it signs (seconds). Unset: the JWKS max-age,
    * plus jose's 30 s cooldown, plus the 5 s in which every replica reloads its keys.
    */
-  SIGNING_KEY_PUBLISH_AHEAD_SECONDS: z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
-    .pipe(z.coerce.number().int().min(0).optional()),
+  SIGNING_KEY_PUBLISH_AHEAD_SECONDS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().int().min(0).optional(),
+  ),
   /** A new signing key is scheduled when the newest one is this many days old; 0 turns it off. */
   SIGNING_KEY_ROTATION_DAYS: z.coerce.number().min(0).default(90),
   /** How often the scheduled rotation checks whether a rotation is due. */
