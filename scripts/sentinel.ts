@@ -12,6 +12,7 @@ import { loadConfig as permissionConfig } from '../services/permission-service/s
 import { createServiceAppFromCli } from '../services/token-service/src/service-apps/cli';
 import { createClientAppFromCli, parseClientAppArgs } from '../services/auth-service/src/client-apps/cli';
 import { rotateKeyFromCli } from '../services/token-service/src/keys/cli';
+import { refusalNotice } from '../services/token-service/src/keys/rotation';
 import { loadConfig as tokenConfig } from '../services/token-service/src/config';
 import { loadConfig as workspaceConfig } from '../services/workspace-service/src/config';
 import { verifyChainFromCli } from '../services/workspace-service/src/activity/cli';
@@ -98,16 +99,22 @@ const commands: Record<string, Command> = {
   },
 
   'keys rotate': {
-    usage: 'keys rotate',
-    summary: 'make a new signing key active (the old one stays published until its tokens expire)',
+    usage: 'keys rotate [--compromised]',
+    summary: 'publish a new signing key that signs after the publish-ahead period; --compromised: at once, old tokens refused',
     run: async (args, env) => {
-      if (args.length > 0) return usageError(`unknown argument: ${args[0] ?? ''}`, 'keys rotate');
-      const result = await rotateKeyFromCli(env);
+      const unknown = args.find((arg) => arg !== '--compromised');
+      if (unknown !== undefined) return usageError(`unknown argument: ${unknown}`, 'keys rotate');
+      const compromised = args.includes('--compromised');
+      const result = await rotateKeyFromCli(env, { compromised });
       if (!result.ok) {
         for (const problem of result.problems) console.error(problem);
         return 1;
       }
-      console.error('Signing key rotated; running token-service replicas switch to it now.');
+      if (compromised) {
+        console.error(`Signing key ${result.kid} signs from now on. ${refusalNotice(result.refusedKids)}`);
+      } else {
+        console.error(`Signing key ${result.kid} is published now and signs from ${result.activeAt.toISOString()}; the current key signs until then.`);
+      }
       console.log(result.kid);
       return 0;
     },

@@ -11,7 +11,10 @@ export const jwkSchema = z.object({
 });
 export type Jwk = z.infer<typeof jwkSchema>;
 
-/** GET /.well-known/jwks.json: the active key first, then retired keys whose tokens may still be live. */
+/**
+ * GET /.well-known/jwks.json: the active key first, then the next key (published ahead of signing
+ * after a rotation), then retired keys whose tokens may still be live.
+ */
 export const jwksSchema = z.object({ keys: z.array(jwkSchema) });
 export type Jwks = z.infer<typeof jwksSchema>;
 
@@ -32,6 +35,38 @@ export const discoveryDocumentSchema = z.object({
 });
 export type DiscoveryDocument = z.infer<typeof discoveryDocumentSchema>;
 
-/** POST /admin/keys/rotate: the kid of the key that signs from now on. */
-export const rotateKeyResponseSchema = z.object({ kid: z.string() });
+/** POST /admin/keys/rotate: `?immediate=true` is the emergency rotation (the old key is compromised). */
+export const rotateKeyQuerySchema = z.strictObject({
+  immediate: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+});
+
+/**
+ * POST /admin/keys/rotate: the new key's kid and when it starts signing (ISO 8601). Until then it
+ * is published next to the active key. An emergency rotation signs with it at once and adds the
+ * kids it dropped from the JWKS, whose tokens are refused from now on, with a sentence saying so.
+ */
+export const rotateKeyResponseSchema = z.object({
+  kid: z.string(),
+  active_at: z.string(),
+  refused_kids: z.array(z.string()).optional(),
+  message: z.string().optional(),
+});
 export type RotateKeyResponse = z.infer<typeof rotateKeyResponseSchema>;
+
+/**
+ * Redis pub/sub channel on which token-service announces a change of its signing keys, so that
+ * every token-service replica reloads them and every gateway replica re-fetches the JWKS at once.
+ * ioredis' keyPrefix does not apply to channels: use signingKeysChangedChannel(prefix).
+ */
+export const SIGNING_KEYS_CHANGED_CHANNEL = 'signing-keys:changed';
+
+export function signingKeysChangedChannel(redisKeyPrefix: string): string {
+  return `${redisKeyPrefix}${SIGNING_KEYS_CHANGED_CHANNEL}`;
+}
+
+/** One message on that channel (JSON): the new kid, and the kids whose tokens are now refused. */
+export const signingKeysChangedSchema = z.object({
+  kid: z.string(),
+  refused_kids: z.array(z.string()),
+});
+export type SigningKeysChanged = z.infer<typeof signingKeysChangedSchema>;

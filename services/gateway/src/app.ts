@@ -50,8 +50,12 @@ export function createApp(deps: GatewayDeps): Express {
       refreshIntervalMs: config.JWKS_REFRESH_INTERVAL_SECONDS * 1000,
       maxAgeMs: config.JWKS_MAX_AGE_SECONDS * 1000,
       logger: deps.logger,
+      events: { redis: deps.redis, redisKeyPrefix: config.REDIS_KEY_PREFIX },
     });
-  if (!deps.keys) void keys.refresh();
+  if (!deps.keys) {
+    void keys.refresh();
+    deps.onClose(() => keys.close());
+  }
   let serviceKeys = deps.serviceKeys;
   if (!serviceKeys) {
     const own = createServiceKeys({

@@ -16,6 +16,20 @@ export const configSchema = baseEnvSchema.extend({
   JWT_PUBLIC_KEY_PATH: z.string().optional(),
   JWT_KEY_BITS: z.coerce.number().pipe(z.union([z.literal(2048), z.literal(3072)])).default(2048),
   ...tokenLifetimeEnvShape,
+  /** max-age of the Cache-Control header on the JWKS and the discovery document (seconds). */
+  JWKS_CACHE_CONTROL_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(300),
+  /**
+   * How long a new signing key is published before it signs (seconds). Unset: the JWKS max-age,
+   * plus jose's 30 s cooldown, plus the 5 s in which every replica reloads its keys.
+   */
+  SIGNING_KEY_PUBLISH_AHEAD_SECONDS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().int().min(0).optional(),
+  ),
+  /** A new signing key is scheduled when the newest one is this many days old; 0 turns it off. */
+  SIGNING_KEY_ROTATION_DAYS: z.coerce.number().min(0).default(90),
+  /** How often the scheduled rotation checks whether a rotation is due. */
+  SIGNING_KEY_ROTATION_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).default(600_000),
   /** Seconds of clock skew accepted when verifying tokens (at most 60). */
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
   /** How often the Redis mirror of the denylist is rebuilt from Postgres (and its marker renewed). */

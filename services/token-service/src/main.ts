@@ -2,6 +2,7 @@ import { runService } from '@sentinel/runtime';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { startDenylistRebuild } from './jobs/denylist';
+import { startKeyRotation } from './jobs/key-rotation';
 import { startReencryption } from './jobs/reencrypt';
 
 runService({
@@ -11,5 +12,6 @@ runService({
   background: (deps) => {
     startReencryption(deps);
     startDenylistRebuild(deps);
+    startKeyRotation(deps);
   },
 });

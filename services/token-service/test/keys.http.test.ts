@@ -15,7 +15,9 @@ const t = useServiceApp(loadConfig, createApp, {
   ACCESS_TOKEN_EXPIRE_MINUTES: '0.5',
   ADMIN_TOKEN_EXPIRE_MINUTES: '0.5',
   JWT_CLOCK_SKEW_SECONDS: '0',
+  SIGNING_KEY_PUBLISH_AHEAD_SECONDS: '1',
 });
+const kidsOf = (body: { keys: Array<{ kid: string }> }) => body.keys.map((k) => k.kid);
 const anonymous = () => identityHeader({});
 
 describe('GET /.well-known/jwks.json', () => {
@@ -73,17 +75,44 @@ describe('POST /admin/keys/rotate', () => {
     expect(after.body).toEqual(before.body);
   });
 
-  it('when an admin rotates, then the new kid is returned, listed first, and the old key is still listed', async () => {
+  it('when an admin rotates, then {kid, active_at} of the next key is returned, listed second until active_at, then first', async () => {
     const before = (await request(t.app).get('/.well-known/jwks.json').set(anonymous())).body.keys[0].kid;
     const admin = testAdmin();
     const res = await request(t.app).post('/admin/keys/rotate').set(identityHeader({ admin }));
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body)).toEqual(['kid']);
+    expect(Object.keys(res.body)).toEqual(['kid', 'active_at']);
     expect(res.body.kid).not.toBe(before);
+    // ISO 8601, one publish-ahead period (1 s here) from now.
+    expect(res.body.active_at).toBe(new Date(res.body.active_at).toISOString());
+    expect(Date.parse(res.body.active_at) - Date.now()).toBeGreaterThan(0);
+    expect(Date.parse(res.body.active_at) - Date.now()).toBeLessThanOrEqual(1000);
     const jwks = await request(t.app).get('/.well-known/jwks.json').set(anonymous());
-    expect((jwks.body as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid)).toEqual([res.body.kid, before]);
+    expect(kidsOf(jwks.body)).toEqual([before, res.body.kid]);
     const entry = await t.ctx.deps.prisma.activityLog.findFirst({ where: { action: 'signing_key_rotated' } });
     expect(entry).toMatchObject({ actorId: admin.user_id, targetType: 'signing_key', detail: { kid: res.body.kid, previous_kid: before } });
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(res.body.active_at) - Date.now() + 50));
+    const later = await request(t.app).get('/.well-known/jwks.json').set(anonymous());
+    expect(kidsOf(later.body)).toEqual([res.body.kid, before]);
+  });
+
+  it('when ?immediate=true, then the new key is the only one published, and the answer names the refused kids and says their tokens are refused', async () => {
+    const before = kidsOf((await request(t.app).get('/.well-known/jwks.json').set(anonymous())).body);
+    const res = await request(t.app).post('/admin/keys/rotate?immediate=true').set(identityHeader({ admin: testAdmin() }));
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body)).toEqual(['kid', 'active_at', 'refused_kids', 'message']);
+    expect(Date.parse(res.body.active_at)).toBeLessThanOrEqual(Date.now());
+    expect([...res.body.refused_kids].sort()).toEqual([...before].sort());
+    expect(res.body.message).toMatch(/now refused/);
+    for (const kid of before) expect(res.body.message).toContain(kid);
+    expect(kidsOf((await request(t.app).get('/.well-known/jwks.json').set(anonymous())).body)).toEqual([res.body.kid]);
+  });
+
+  it.each([['yes'], ['1'], ['']])('when ?immediate=%s, then 422 and nothing rotates', async (value) => {
+    const before = (await request(t.app).get('/.well-known/jwks.json').set(anonymous())).body;
+    const res = await request(t.app).post(`/admin/keys/rotate?immediate=${value}`).set(identityHeader({ admin: testAdmin() }));
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toMatch(/immediate/);
+    expect((await request(t.app).get('/.well-known/jwks.json').set(anonymous())).body).toEqual(before);
   });
 });
 
@@ -149,8 +178,8 @@ describe('tokens verified by standard libraries through the served JWKS', () => 
     const old = await signWithStore();
     const rotated = await request(t.app).post('/admin/keys/rotate').set(identityHeader({ admin: testAdmin() }));
     expect(rotated.status).toBe(200);
-    // This store is another instance: it switches on the Redis message.
-    for (let i = 0; i < 100 && (await keys.signingKey()).kid !== rotated.body.kid; i++) await new Promise((r) => setTimeout(r, 20));
+    // This store is another instance: it switches at active_at.
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(rotated.body.active_at) - Date.now() + 50));
     const fresh = await signWithStore();
     expect(fresh.kid).toBe(rotated.body.kid);
     expect((await verifyWithJose(old.token)).protectedHeader.kid).toBe(old.kid);

@@ -25,8 +25,11 @@ jest.setTimeout(90_000);
 
 const keyA = randomBytes(32).toString('hex');
 const keyB = randomBytes(32).toString('hex');
-/** Retired keys stay published 6 s (access) + 0 s (skew) + 5 s (cache TTL) = 11 s. */
+/** Retired keys stay published 6 s (access) + 0 s (skew) + 5 s (cache TTL) = 11 s after they stop signing. */
 const PUBLISH_WINDOW_MS = 11_000;
+/** A rotated key is published 3 s before it signs. */
+const AHEAD_SECONDS = 3;
+const until = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now() + 50)));
 
 let db: TestDatabase;
 let redis: TestRedis;
@@ -71,10 +74,10 @@ async function verify(service: ChildService, token: string) {
   return jwtVerify(token, jwks, { algorithms: ['RS256'], issuer: 'http://localhost:9003', audience: 'sentinel:access' });
 }
 
-async function rotateWithCli(): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'sentinel.ts'), 'keys', 'rotate'], {
+async function rotateWithCli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ kid: string; said: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'sentinel.ts'), 'keys', 'rotate', ...args], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, NODE_ENV: 'development', ...env },
+    env: { ...process.env, NODE_ENV: 'development', ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -83,7 +86,7 @@ async function rotateWithCli(): Promise<string> {
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`keys rotate exited ${code}: ${stderr}`);
-  return stdout.trim();
+  return { kid: stdout.trim(), said: stderr };
 }
 
 beforeAll(async () => {
@@ -101,6 +104,7 @@ beforeAll(async () => {
     ADMIN_TOKEN_EXPIRE_MINUTES: '0.02',
     JWT_CLOCK_SKEW_SECONDS: '0',
     REENCRYPT_INTERVAL_MS: '300',
+    SIGNING_KEY_PUBLISH_AHEAD_SECONDS: String(AHEAD_SECONDS),
     BASE_URL: 'http://localhost:9003',
     LOG_LEVEL: 'warn',
   };
@@ -126,15 +130,20 @@ describe('signing keys across token-service processes', () => {
     expect(await prisma.signingKey.count()).toBe(1);
   });
 
-  it('when rotated by POST /admin/keys/rotate while tokens are live, then both processes sign with the new key at once and the old key stays published until its tokens expired', async () => {
+  it('when rotated by POST /admin/keys/rotate while tokens are live, then both processes publish the new key second at once, sign with it from active_at, and the old key stays published until its tokens expired', async () => {
     const old = await issue(a);
     const res = await fetch(`${a.url}/admin/keys/rotate`, { method: 'POST', headers: identityHeader({ admin: testAdmin() }) });
     expect(res.status).toBe(200);
-    const { kid } = (await res.json()) as { kid: string };
+    const { kid, active_at } = (await res.json()) as { kid: string; active_at: string };
     expect(kid).not.toBe(old.kid);
+    const activeAt = Date.parse(active_at);
 
-    // Right after the rotation, without waiting: both processes (the other one heard it through Redis).
-    expect((await jwksKids(b))[0]).toBe(kid);
+    // Right after the rotation, without waiting: both processes (the other one heard it through Redis)
+    // publish it after the key that still signs.
+    expect(await jwksKids(b)).toEqual([old.kid, kid]);
+    expect(await jwksKids(a)).toEqual([old.kid, kid]);
+    expect((await issue(b)).kid).toBe(old.kid);
+    await until(activeAt);
     expect((await issue(b)).kid).toBe(kid);
     expect((await issue(a)).kid).toBe(kid);
     expect(await jwksKids(a)).toEqual([kid, old.kid]);
@@ -144,23 +153,43 @@ describe('signing keys across token-service processes', () => {
     expect((await verify(a, old.token)).payload.sub).toBe(seed.userId);
 
     const row = await prisma.signingKey.findUniqueOrThrow({ where: { kid: old.kid } });
+    expect(row.retiredAt!.getTime()).toBe(activeAt);
     expect(row.publishUntil!.getTime() - row.retiredAt!.getTime()).toBe(PUBLISH_WINDOW_MS);
-    await new Promise((resolve) => setTimeout(resolve, row.publishUntil!.getTime() - Date.now() + 200));
+    await until(row.publishUntil!.getTime() + 150);
     expect(await jwksKids(a)).toEqual([kid]);
     expect(await jwksKids(b)).toEqual([kid]);
   });
 
-  it('when rotated by `pnpm sentinel keys rotate`, then running processes switch at once and the previous key stays published', async () => {
+  it('when rotated by `pnpm sentinel keys rotate`, then running processes publish it at once and switch at the time it printed', async () => {
     const previous = await issue(b);
-    const kid = await rotateWithCli();
+    // The CLI's own publish-ahead decides; longer than the processes' so that a slow CLI exit
+    // still leaves time to see the key published second.
+    const { kid, said } = await rotateWithCli([], { SIGNING_KEY_PUBLISH_AHEAD_SECONDS: '6' });
     expect(kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(kid).not.toBe(previous.kid);
+    const printed = /signs from (\S+);/.exec(said)?.[1] ?? '';
+    expect(Date.parse(printed)).toBeGreaterThan(Date.now());
+    expect(await jwksKids(a)).toEqual([previous.kid, kid]);
+    await until(Date.parse(printed));
     expect((await issue(a)).kid).toBe(kid);
     expect((await issue(b)).kid).toBe(kid);
     expect(await jwksKids(a)).toEqual([kid, previous.kid]);
     expect((await verify(a, previous.token)).protectedHeader.kid).toBe(previous.kid);
     const entry = await prisma.activityLog.findFirst({ where: { action: 'signing_key_rotated', actorId: null } });
     expect(entry?.detail).toMatchObject({ kid, previous_kid: previous.kid });
+  });
+
+  it('when rotated by `pnpm sentinel keys rotate --compromised`, then it says the old tokens are refused, and both processes sign with the new key and stop publishing the old one at once', async () => {
+    const previous = await issue(a);
+    expect((await verify(b, previous.token)).payload.sub).toBe(seed.userId);
+    const { kid, said } = await rotateWithCli(['--compromised']);
+    expect(said).toContain(previous.kid);
+    expect(said).toMatch(/now refused/);
+    expect(await jwksKids(a)).toEqual([kid]);
+    expect(await jwksKids(b)).toEqual([kid]);
+    expect((await issue(a)).kid).toBe(kid);
+    expect((await issue(b)).kid).toBe(kid);
+    await expect(verify(b, previous.token)).rejects.toThrow();
   });
 
   it('when ENCRYPTION_KEY changes (old one as ENCRYPTION_KEY_PREVIOUS) and the processes restart, then the background job alone re-encrypts every row and tokens keep verifying', async () => {

@@ -8,7 +8,17 @@ import { createTestContext, type TestContext } from '@sentinel/testing';
 import { loadConfig, type Config } from '../src/config';
 import { createKeyStore, jwkThumbprint, privateKeyAad, publishWindowMs, type KeyStore } from '../src/keys';
 
-const env = { ACCESS_TOKEN_EXPIRE_MINUTES: '0.05', ADMIN_TOKEN_EXPIRE_MINUTES: '0.02', JWT_CLOCK_SKEW_SECONDS: '0' };
+/** Publish-ahead of 1 s: a rotated key is listed second for 1 s, then signs. */
+const AHEAD_MS = 1000;
+
+const env = {
+  ACCESS_TOKEN_EXPIRE_MINUTES: '0.05',
+  ADMIN_TOKEN_EXPIRE_MINUTES: '0.02',
+  JWT_CLOCK_SKEW_SECONDS: '0',
+  SIGNING_KEY_PUBLISH_AHEAD_SECONDS: String(AHEAD_MS / 1000),
+};
+
+const until = (at: Date) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at.getTime() - Date.now() + 50)));
 
 /** Polls `check` until it returns true (for pub/sub delivery within the same process). */
 async function eventually(check: () => Promise<boolean>, timeoutMs = 2000): Promise<void> {
@@ -105,37 +115,61 @@ describe('signing key store', () => {
     await expect(store.verificationKey(kid)).resolves.toBeUndefined();
   });
 
-  it('when the key is rotated, then the new key signs, the old one stays published until publish_until, and the rotation is logged', async () => {
+  it('when the key is rotated, then the new key is published second at once, signs from active_at on every replica, the old one stays published until publish_until, and the rotation is logged', async () => {
     const old = await store.signingKey();
     const other = replica();
     expect((await other.signingKey()).kid).toBe(old.kid);
     const actorId = '0b9a7c4e-3f61-4d0c-9a35-6a1f1f0c2b11';
     const before = Date.now();
-    const { kid } = await store.rotate(actorId);
+    const { kid, activeAt, refusedKids } = await store.rotate({ actorId });
     const after = Date.now();
 
     expect(kid).not.toBe(old.kid);
-    expect((await store.signingKey()).kid).toBe(kid);
-    expect((await store.published()).map((k) => k.kid)).toEqual([kid, old.kid]);
-    expect(await store.verificationKey(old.kid)).toBeDefined();
+    expect(refusedKids).toEqual([]);
+    expect(activeAt.getTime()).toBeGreaterThanOrEqual(before + AHEAD_MS);
+    expect(activeAt.getTime()).toBeLessThanOrEqual(after + AHEAD_MS);
+    // Published ahead: listed second (clients that take the first key keep the one that signs), not signing yet.
+    expect((await store.published()).map((k) => k.kid)).toEqual([old.kid, kid]);
+    expect((await store.signingKey()).kid).toBe(old.kid);
     expect(await store.verificationKey(kid)).toBeDefined();
-    // The other replica hears about it through Redis, long before its cache TTL.
-    await eventually(async () => (await other.signingKey()).kid === kid);
-    expect((await other.published())[0]?.kid).toBe(kid);
+    // The other replica hears about it through Redis and lists it too, long before its cache TTL.
+    await eventually(async () => (await other.published()).map((k) => k.kid).join() === [old.kid, kid].join());
+    expect((await other.signingKey()).kid).toBe(old.kid);
+
+    // From active_at on, every replica signs with it: chosen by the clock, no message needed.
+    await until(activeAt);
+    const restarted = replica();
+    for (const r of [store, other, restarted]) {
+      expect((await r.signingKey()).kid).toBe(kid);
+      expect((await r.published()).map((k) => k.kid)).toEqual([kid, old.kid]);
+    }
+    expect(await store.verificationKey(old.kid)).toBeDefined();
 
     const oldRow = await ctx.deps.prisma.signingKey.findUniqueOrThrow({ where: { kid: old.kid } });
     const window = publishWindowMs(ctx.deps.config);
     // longest lifetime (0.05 min = 3 s) + skew (0) + the cache TTL (5 s).
     expect(window).toBe(8_000);
-    expect(oldRow.retiredAt?.getTime()).toBeGreaterThanOrEqual(before - 5);
-    expect(oldRow.publishUntil!.getTime() - oldRow.retiredAt!.getTime()).toBe(window);
-    expect(oldRow.retiredAt!.getTime()).toBeLessThanOrEqual(after);
-    const active = await ctx.deps.prisma.signingKey.findMany({ where: { retiredAt: null } });
-    expect(active.map((r) => r.kid)).toEqual([kid]);
+    // It stopped signing at active_at; its last tokens verify until their expiry plus skew.
+    expect(oldRow.retiredAt?.getTime()).toBe(activeAt.getTime());
+    expect(oldRow.publishUntil!.getTime() - activeAt.getTime()).toBe(window);
+    const newRow = await ctx.deps.prisma.signingKey.findUniqueOrThrow({ where: { kid } });
+    expect(newRow.activatesAt.getTime()).toBe(activeAt.getTime());
+    expect(newRow.retiredAt).toBeNull();
 
     const entries = await ctx.deps.prisma.activityLog.findMany({ where: { action: 'signing_key_rotated' } });
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ actorId, targetType: 'signing_key', detail: { kid, previous_kid: old.kid } });
+    expect(entries[0]).toMatchObject({ actorId, targetType: 'signing_key', detail: { kid, previous_kid: old.kid, activates_at: activeAt.toISOString() } });
+  });
+
+  it('when rotated twice within the publish-ahead period, then both are published in activation order after the signing key', async () => {
+    const signing = await store.signingKey();
+    const first = await store.rotate();
+    const second = await store.rotate();
+    expect(second.activeAt.getTime()).toBeGreaterThan(first.activeAt.getTime());
+    expect((await store.published()).map((k) => k.kid).slice(0, 3)).toEqual([signing.kid, first.kid, second.kid]);
+    await until(second.activeAt);
+    expect((await store.signingKey()).kid).toBe(second.kid);
+    expect((await store.published()).map((k) => k.kid).slice(0, 3)).toEqual([second.kid, first.kid, signing.kid]);
   });
 
   it('when a retired key is past publish_until, then it is neither published nor usable for verification', async () => {
@@ -156,6 +190,30 @@ describe('signing key store', () => {
     expect(await mine.verificationKey(kid)).toBeDefined();
   });
 
+  it('when an emergency rotation is made, then the new key signs at once everywhere and every other key, a pending one included, is dropped', async () => {
+    const other = replica();
+    const old = await store.signingKey();
+    expect((await other.signingKey()).kid).toBe(old.kid);
+    const pending = await store.rotate();
+    const publishedBefore = (await store.published()).map((k) => k.kid);
+    expect(publishedBefore).toContain(pending.kid);
+
+    const { kid, activeAt, refusedKids } = await store.rotate({ immediate: true });
+    expect(activeAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(refusedKids.sort()).toEqual([...publishedBefore].sort());
+    expect((await store.signingKey()).kid).toBe(kid);
+    expect((await store.published()).map((k) => k.kid)).toEqual([kid]);
+    expect(await store.verificationKey(old.kid)).toBeUndefined();
+    expect(await store.verificationKey(pending.kid)).toBeUndefined();
+    await eventually(async () => (await other.verificationKey(old.kid)) === undefined);
+    expect((await other.signingKey()).kid).toBe(kid);
+    // Past the pending key's activation time it stays dropped: it never signs.
+    await until(pending.activeAt);
+    expect((await replica().signingKey()).kid).toBe(kid);
+    const entry = await ctx.deps.prisma.activityLog.findFirst({ where: { action: 'signing_key_rotated', detail: { path: ['source'], equals: 'emergency' } } });
+    expect(entry?.detail).toMatchObject({ kid, previous_kid: old.kid });
+  });
+
   describe('with JWT_PRIVATE_KEY_PATH', () => {
     let dir: string;
     beforeAll(() => {
@@ -170,21 +228,26 @@ describe('signing key store', () => {
       return { privateKey, publicKey, path: join(dir, `${name}.pem`), publicPath: join(dir, `${name}.pub.pem`) };
     };
 
-    it('when a key file is configured and unknown, then it becomes the active key and the previous one stays published', async () => {
+    it('when a key file is configured and unknown, then it is published ahead like a rotation, signs from then on, and the previous one stays published', async () => {
       const file = writeKey('operator', 'pkcs1');
       const previous = (await store.signingKey()).kid;
       const config = loadConfig({ ...ctx.env, JWT_PRIVATE_KEY_PATH: file.path, JWT_PUBLIC_KEY_PATH: file.publicPath });
       const fromFile = replica(config);
+      const kid = jwkThumbprint(file.publicKey);
+      expect((await fromFile.signingKey()).kid).toBe(previous);
+      expect((await fromFile.published()).map((k) => k.kid).slice(0, 2)).toEqual([previous, kid]);
+      const row = await ctx.deps.prisma.signingKey.findUniqueOrThrow({ where: { kid } });
+      await until(row.activatesAt);
       const key = await fromFile.signingKey();
-      expect(key.kid).toBe(jwkThumbprint(file.publicKey));
+      expect(key.kid).toBe(kid);
       expect(derOf(key.privateKey).equals(derOf(file.privateKey))).toBe(true);
       expect((await fromFile.published()).map((k) => k.kid).slice(0, 2)).toEqual([key.kid, previous]);
       // Stored encrypted like any other key.
-      const row = await ctx.deps.prisma.signingKey.findUniqueOrThrow({ where: { kid: key.kid } });
       expect(row.privateKeyEncrypted).not.toContain('BEGIN');
       // A second start with the same file changes nothing.
+      const count = await ctx.deps.prisma.signingKey.count();
       await replica(config).signingKey();
-      expect(await ctx.deps.prisma.signingKey.count({ where: { retiredAt: null } })).toBe(1);
+      expect(await ctx.deps.prisma.signingKey.count()).toBe(count);
     });
 
     it('when JWT_PUBLIC_KEY_PATH is not the public half of the private key, then the store refuses it', async () => {

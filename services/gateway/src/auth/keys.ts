@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { tokenLifetimesSchema, type TokenLifetimes } from '@sentinel/contracts';
+import { signingKeysChangedChannel, signingKeysChangedSchema, tokenLifetimesSchema, type TokenLifetimes } from '@sentinel/contracts';
 import { INTERNAL_IDENTITY_HEADER, mintInternalToken, type Logger } from '@sentinel/http';
+import type { Redis } from '@sentinel/redis';
 import jwksClient from 'jwks-rsa';
 
 /** The JWT types token-service issues, by their `type` claim. */
@@ -16,6 +17,8 @@ export interface KeySetOptions {
   maxAgeMs: number;
   logger: Logger;
   timeoutMs?: number;
+  /** Where token-service announces key changes (a rotation, an emergency one above all). */
+  events?: { redis: Redis; redisKeyPrefix: string };
 }
 
 export interface KeySet {
@@ -30,6 +33,7 @@ export interface KeySet {
   refreshIfDue(): Promise<void> | undefined;
   /** Fetches the set now (at start; tests). */
   refresh(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /**
@@ -65,6 +69,8 @@ export function createKeySet(options: KeySetOptions): KeySet {
   let lastAttempt = 0;
   let lastFailed = false;
   let inFlight: Promise<void> | undefined;
+  /** Kids an emergency rotation dropped: refused from the message on, even if a stale JWKS still lists them. */
+  const refused = new Set<string>();
   /** After a failed fetch (token-service starting, say) retry sooner, still at most once a second. */
   const minInterval = () => (lastFailed ? Math.min(1000, options.refreshIntervalMs) : options.refreshIntervalMs);
 
@@ -76,7 +82,7 @@ export function createKeySet(options: KeySetOptions): KeySet {
         const nextLifetimes = tokenLifetimesSchema.parse(published).max_lifetime_seconds;
         const next = new Map<string, KeyObject>();
         for (const k of signingKeys) {
-          if (k.alg !== undefined && k.alg !== 'RS256') continue;
+          if ((k.alg !== undefined && k.alg !== 'RS256') || refused.has(k.kid)) continue;
           // Keep the KeyObject we already have for a kid: the same key, no new parse.
           next.set(k.kid, keys.get(k.kid) ?? createPublicKey(k.getPublicKey()));
         }
@@ -96,6 +102,35 @@ export function createKeySet(options: KeySetOptions): KeySet {
 
   const refreshIfDue = () => (Date.now() - lastAttempt < minInterval() && inFlight === undefined ? undefined : refresh());
 
+  // On token-service's message: drop the refused kids at once, then fetch the set (after a fetch in
+  // flight, which may predate the change). On (re)subscribing, messages may have been missed: fetch.
+  let subscriber: Redis | undefined;
+  if (options.events) {
+    const channel = signingKeysChangedChannel(options.events.redisKeyPrefix);
+    const refetch = () => void (inFlight ?? Promise.resolve()).then(refresh);
+    subscriber = options.events.redis.duplicate({ keyPrefix: '' });
+    subscriber.on('error', () => undefined);
+    subscriber.on('ready', refetch);
+    subscriber.on('message', (from: string, raw: string) => {
+      if (from !== channel) return;
+      let message: unknown;
+      try {
+        message = JSON.parse(raw);
+      } catch {
+        message = undefined;
+      }
+      const parsed = signingKeysChangedSchema.safeParse(message);
+      if (parsed.success) {
+        for (const kid of parsed.data.refused_kids) {
+          refused.add(kid);
+          keys.delete(kid);
+        }
+      }
+      refetch();
+    });
+    subscriber.subscribe(channel).catch((err: unknown) => options.logger.warn({ err }, 'signing keys: subscribe failed'));
+  }
+
   return {
     key(kid) {
       const now = Date.now();
@@ -107,5 +142,6 @@ export function createKeySet(options: KeySetOptions): KeySet {
     maxLifetime: (type) => lifetimes?.[type],
     refreshIfDue,
     refresh,
+    close: () => Promise.resolve(subscriber?.disconnect()),
   };
 }

@@ -1,22 +1,22 @@
-import { discoveryDocumentSchema, jwksSchema, rotateKeyResponseSchema, type Jwk } from '@sentinel/contracts';
-import { currentAdmin, respond } from '@sentinel/http';
+import { discoveryDocumentSchema, jwksSchema, rotateKeyQuerySchema, rotateKeyResponseSchema, type Jwk, type RotateKeyResponse } from '@sentinel/contracts';
+import { currentAdmin, parseInput, respond } from '@sentinel/http';
 import { Router, type Response } from 'express';
 import type { Config } from '../config';
-import type { KeyStore } from '../keys';
-
-/** Clients may cache the key set briefly; a token with an unknown kid makes them fetch it again. */
-const PUBLIC_CACHE = 'public, max-age=300';
+import { refusalNotice, type KeyStore } from '../keys';
 
 function toJwk(kid: string, jwk: { n?: string; e?: string }): Jwk {
   return { kty: 'RSA', use: 'sig', alg: 'RS256', kid, n: jwk.n ?? '', e: jwk.e ?? '' };
 }
 
-const cachePublicly = (res: Response) => res.setHeader('Cache-Control', PUBLIC_CACHE);
-
-/** The public documents (any caller, anonymous included): JWKS and discovery. */
-export function createWellKnownRouter(keys: KeyStore, config: Pick<Config, 'BASE_URL'>): Router {
+/**
+ * The public documents (any caller, anonymous included): JWKS and discovery. Clients may cache
+ * them for JWKS_CACHE_CONTROL_MAX_AGE_SECONDS: a new key is published at least that long (plus
+ * jose's cooldown) before it signs.
+ */
+export function createWellKnownRouter(keys: KeyStore, config: Pick<Config, 'BASE_URL' | 'JWKS_CACHE_CONTROL_MAX_AGE_SECONDS'>): Router {
   const router = Router();
   const base = config.BASE_URL.replace(/\/+$/, '');
+  const cachePublicly = (res: Response) => res.setHeader('Cache-Control', `public, max-age=${config.JWKS_CACHE_CONTROL_MAX_AGE_SECONDS}`);
 
   router.get('/.well-known/jwks.json', async (_req, res) => {
     const published = await keys.published();
@@ -40,12 +40,20 @@ export function createWellKnownRouter(keys: KeyStore, config: Pick<Config, 'BASE
   return router;
 }
 
-/** POST /admin/keys/rotate (admin tier; the gateway checks the admin cookie and X-Requested-With). */
+/**
+ * POST /admin/keys/rotate (admin tier; the gateway checks the admin cookie and X-Requested-With):
+ * `{kid, active_at}` of the next key. `?immediate=true` (emergency) adds the dropped kids and says
+ * that their tokens are refused.
+ */
 export function createKeysAdminRouter(keys: KeyStore): Router {
   const router = Router();
   router.post('/admin/keys/rotate', async (req, res) => {
     const admin = currentAdmin(req);
-    respond(res, rotateKeyResponseSchema, await keys.rotate(admin.user_id));
+    const { immediate } = parseInput(rotateKeyQuerySchema, req.query, 'query');
+    const result = await keys.rotate({ actorId: admin.user_id, immediate });
+    const body: RotateKeyResponse = { kid: result.kid, active_at: result.activeAt.toISOString() };
+    if (immediate) Object.assign(body, { refused_kids: result.refusedKids, message: refusalNotice(result.refusedKids) });
+    respond(res, rotateKeyResponseSchema, body);
   });
   return router;
 }

@@ -2,18 +2,18 @@ import { ConfigError, type Env } from '@sentinel/config';
 import { createPrismaClient } from '@sentinel/db';
 import { createLogger } from '@sentinel/http';
 import { createRedisClient } from '@sentinel/redis';
-import { runClosers, type ServiceDeps } from '@sentinel/runtime';
 import { loadConfig, type Config } from '../config';
-import { createKeyStore } from './store';
+import { createKeyRotation, type RotationResult } from './rotation';
 
-export type CliRotateResult = { ok: true; kid: string } | { ok: false; problems: string[] };
+export type CliRotateResult = ({ ok: true } & RotationResult) | { ok: false; problems: string[] };
 
 /**
- * `pnpm sentinel keys rotate`: rotates the signing key over connections of its own built from
- * `env` (token-service's configuration), tells running replicas through Redis to switch, and
- * closes everything before returning.
+ * `pnpm sentinel keys rotate [--compromised]`: rotates the signing key over connections of its own
+ * built from `env` (token-service's configuration), tells running replicas and gateways through
+ * Redis, and closes everything before returning. `compromised`: the new key signs at once and
+ * every other key is dropped from the JWKS.
  */
-export async function rotateKeyFromCli(env: Env): Promise<CliRotateResult> {
+export async function rotateKeyFromCli(env: Env, { compromised = false } = {}): Promise<CliRotateResult> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -23,19 +23,10 @@ export async function rotateKeyFromCli(env: Env): Promise<CliRotateResult> {
   }
   const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: 2 });
   const redis = createRedisClient(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX });
-  const closers: Array<() => Promise<unknown>> = [];
-  const deps: ServiceDeps<Config> = {
-    config,
-    logger: createLogger('sentinel-cli', 'warn'),
-    prisma,
-    redis,
-    onClose: (closer) => closers.unshift(closer),
-  };
   try {
-    const { kid } = await createKeyStore(deps).rotate();
-    return { ok: true, kid };
+    const rotation = createKeyRotation({ config, logger: createLogger('sentinel-cli', 'warn'), prisma, redis });
+    return { ok: true, ...(await rotation.rotate({ immediate: compromised })) };
   } finally {
-    await runClosers(closers);
     await prisma.$disconnect();
     redis.disconnect();
   }

@@ -1,9 +1,11 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createKeyRing } from '@sentinel/crypto';
+import { signingKeysChangedChannel } from '@sentinel/contracts';
 import type { ServiceDeps } from '@sentinel/runtime';
 import type { Config } from '../config';
 import { generateKeyMaterial, loadKeyMaterial, openPrivateKey, type KeyMaterial } from './material';
-import { createSigningKeyRepository, type SigningKeyRow } from './repository';
+import { createSigningKeyRepository, publishedOrder, signerOf, type SigningKeyRow } from './repository';
+import { createKeyRotation, KEY_CACHE_TTL_MS, publishAheadMs, publishWindowMs, type RotationResult } from './rotation';
 
 export interface SigningKey {
   kid: string;
@@ -15,46 +17,33 @@ export interface KeyStore {
   signingKey(): Promise<SigningKey>;
   /** The public key of a kid that is ours and still published; undefined otherwise, junk kids included. */
   verificationKey(kid: string): Promise<KeyObject | undefined>;
-  /** Every published key, the active one first. */
+  /** Every published key: the one that signs first, then the next one, then retired ones. */
   published(): Promise<Array<{ kid: string; publicKey: KeyObject }>>;
-  /** A new key signs from now on; the old one stays published until its last token expired. */
-  rotate(actorId?: string): Promise<{ kid: string }>;
+  /**
+   * A new key, published now and signing after the publish-ahead period while the old one signs
+   * on; `immediate`: it signs now and every other key is dropped (their tokens are refused).
+   */
+  rotate(options?: { actorId?: string; immediate?: boolean }): Promise<RotationResult>;
 }
 
-/**
- * How long a process trusts its cached key set without hearing from Redis. Pub/sub makes every
- * replica reload at once after a rotation; this bounds the staleness when a message was lost.
- */
-export const KEY_CACHE_TTL_MS = 5_000;
 /** An unknown (well-formed) kid reloads the key set at most this often. */
 const UNKNOWN_KID_RELOAD_MS = 1_000;
 /** A kid is an RFC 7638 thumbprint: SHA-256, base64url, 43 characters. */
 const KID = /^[A-Za-z0-9_-]{43}$/;
 
-/** The Redis channel on which a rotation tells every replica to reload (channels are not key-prefixed). */
-export const keysChangedChannel = (config: Pick<Config, 'REDIS_KEY_PREFIX'>) => `${config.REDIS_KEY_PREFIX}signing-keys:changed`;
-
-/**
- * How long a retired key stays in the JWKS: the longest lifetime of a JWT we sign (access or
- * admin; refresh tokens are opaque), plus the accepted clock skew, plus the cache TTL (a replica
- * that missed the rotation message may sign with the old key for that long).
- */
-export function publishWindowMs(config: Pick<Config, 'ACCESS_TOKEN_EXPIRE_MINUTES' | 'ADMIN_TOKEN_EXPIRE_MINUTES' | 'JWT_CLOCK_SKEW_SECONDS'>): number {
-  const longestSeconds = Math.ceil(Math.max(config.ACCESS_TOKEN_EXPIRE_MINUTES, config.ADMIN_TOKEN_EXPIRE_MINUTES) * 60);
-  return (longestSeconds + config.JWT_CLOCK_SKEW_SECONDS) * 1000 + KEY_CACHE_TTL_MS;
-}
-
 interface PublishedKey {
   kid: string;
   publicKey: KeyObject;
-  /** Epoch ms after which the key is no longer published; undefined for the active key. */
+  privateKeyEncrypted: string;
+  /** Epoch ms from which the key signs (it is published before). */
+  activatesAt: number;
+  /** Epoch ms after which the key is no longer published; undefined while no successor is scheduled. */
   publishUntil: number | undefined;
 }
 
 interface Snapshot {
   generation: number;
   loadedAt: number;
-  active: SigningKey;
   keys: PublishedKey[];
 }
 
@@ -62,8 +51,10 @@ export function createKeyStore(deps: ServiceDeps<Config>): KeyStore {
   const { config, logger } = deps;
   const ring = createKeyRing({ current: config.ENCRYPTION_KEY, previous: config.ENCRYPTION_KEY_PREVIOUS });
   const repository = createSigningKeyRepository(deps.prisma, ring);
+  const rotation = createKeyRotation(deps);
   const windowMs = publishWindowMs(config);
-  const channel = keysChangedChannel(config);
+  const aheadMs = publishAheadMs(config);
+  const channel = signingKeysChangedChannel(config.REDIS_KEY_PREFIX);
   const generate = () => generateKeyMaterial(config.JWT_KEY_BITS);
   let fileKey: KeyMaterial | undefined;
   const preferredKey = () => {
@@ -102,27 +93,27 @@ export function createKeyStore(deps: ServiceDeps<Config>): KeyStore {
       publicKey = createPublicKey(row.publicKeyPem);
       publicKeys.set(row.kid, publicKey);
     }
-    return { kid: row.kid, publicKey, publishUntil: row.retiredAt ? (row.publishUntil?.getTime() ?? 0) : undefined };
+    return {
+      kid: row.kid,
+      publicKey,
+      privateKeyEncrypted: row.privateKeyEncrypted,
+      activatesAt: row.activatesAt.getTime(),
+      publishUntil: row.publishUntil?.getTime(),
+    };
   };
 
   const load = async (forGeneration: number): Promise<Snapshot> => {
     if (!ensured) {
-      await repository.ensureActive(generate, preferredKey(), windowMs);
+      await repository.ensureActive(generate, preferredKey(), windowMs, aheadMs);
       ensured = true;
     }
     let rows = await repository.listPublished(new Date());
-    if (rows[0]?.retiredAt !== null) {
-      await repository.ensureActive(generate, undefined, windowMs);
+    if (!signerOf(rows, Date.now())) {
+      await repository.ensureActive(generate, undefined, windowMs, aheadMs);
       rows = await repository.listPublished(new Date());
     }
-    const activeRow = rows[0];
-    if (!activeRow || activeRow.retiredAt !== null) throw new Error('No active signing key');
-    let privateKey = privateKeys.get(activeRow.kid);
-    if (!privateKey) {
-      privateKey = openPrivateKey(ring, activeRow.kid, activeRow.privateKeyEncrypted);
-      privateKeys.set(activeRow.kid, privateKey);
-    }
-    return { generation: forGeneration, loadedAt: Date.now(), active: { kid: activeRow.kid, privateKey }, keys: rows.map(toPublished) };
+    if (!signerOf(rows, Date.now())) throw new Error('No active signing key');
+    return { generation: forGeneration, loadedAt: Date.now(), keys: rows.map(toPublished) };
   };
 
   /** One load per generation at a time; a load started before an invalidation is not reused after it. */
@@ -155,21 +146,38 @@ export function createKeyStore(deps: ServiceDeps<Config>): KeyStore {
     });
   };
 
+  /** The snapshot's keys still published now, in the JWKS order (the signer is chosen by the clock, not by a reload). */
   const publishedNow = (s: Snapshot) => {
     const now = Date.now();
-    return s.keys.filter((k) => k.publishUntil === undefined || k.publishUntil > now);
+    return publishedOrder(
+      s.keys.filter((k) => k.publishUntil === undefined || k.publishUntil > now),
+      now,
+    );
+  };
+
+  const privateKeyOf = (key: PublishedKey): KeyObject => {
+    let privateKey = privateKeys.get(key.kid);
+    if (!privateKey) {
+      privateKey = openPrivateKey(ring, key.kid, key.privateKeyEncrypted);
+      privateKeys.set(key.kid, privateKey);
+    }
+    return privateKey;
   };
 
   return {
     async signingKey() {
-      return (await current()).active;
+      let signer = signerOf(publishedNow(await current()), Date.now());
+      // Only if the set we hold has none left (never expected): read it again.
+      signer ??= signerOf(publishedNow(await reload()), Date.now());
+      if (!signer) throw new Error('No active signing key');
+      return { kid: signer.kid, privateKey: privateKeyOf(signer) };
     },
 
     async verificationKey(kid) {
       if (typeof kid !== 'string' || !KID.test(kid)) return undefined;
       let s = await current();
       let found = publishedNow(s).find((k) => k.kid === kid);
-      // Maybe a key another replica just activated, before its message reached us.
+      // Maybe a key another replica just made, before its message reached us.
       if (!found && Date.now() - s.loadedAt >= UNKNOWN_KID_RELOAD_MS) {
         s = await reload();
         found = publishedNow(s).find((k) => k.kid === kid);
@@ -181,22 +189,10 @@ export function createKeyStore(deps: ServiceDeps<Config>): KeyStore {
       return publishedNow(await current()).map(({ kid, publicKey }) => ({ kid, publicKey }));
     },
 
-    async rotate(actorId) {
-      const next = await generate();
-      const { previousKid } = await repository.activate(next, windowMs, {
-        action: 'signing_key_rotated',
-        actorId: actorId ?? null,
-        source: 'rotation',
-      });
+    async rotate(options = {}) {
+      const result = await rotation.rotate(options);
       invalidate();
-      privateKeys.set(next.kid, next.privateKey);
-      try {
-        await deps.redis.publish(channel, next.kid);
-      } catch (err) {
-        logger.warn({ err }, 'signing keys: rotation message not published; other replicas switch within the cache TTL');
-      }
-      logger.info({ kid: next.kid, previous_kid: previousKid }, 'signing key rotated');
-      return { kid: next.kid };
+      return result;
     },
   };
 }

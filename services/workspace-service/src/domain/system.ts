@@ -59,7 +59,14 @@ function oauthProviders(config: Config): string[] {
 export async function systemSettings(deps: { prisma: Database; config: Config }, adminId: string): Promise<SystemSettings> {
   const { prisma, config } = deps;
   return prisma.$transaction(async (tx) => {
-    const key = await tx.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { activatedAt: 'desc' }, select: { publicKeyPem: true } });
+    // The key that signs now: the newest still published whose activation time has come (a key
+    // published ahead of a rotation is newer but does not sign yet).
+    const now = new Date();
+    const key = await tx.signingKey.findFirst({
+      where: { activatesAt: { lte: now }, OR: [{ publishUntil: null }, { publishUntil: { gt: now } }] },
+      orderBy: { activatesAt: 'desc' },
+      select: { publicKeyPem: true },
+    });
     const denylisted = await tx.revokedAccessToken.count({ where: { expiresAt: { gt: new Date() } } });
     const serviceApps = await tx.serviceApp.findMany({
       where: { isActive: true },
