@@ -51,6 +51,10 @@ describe('account linking across providers', () => {
     return hops.at(-1);
   }
 
+  /** Where a client app sends the browser to start a login through `provider`. */
+  const loginUrl = (provider: string) =>
+    `${system.auth.url}/auth/login/${provider}?${new URLSearchParams({ redirect_uri: APP_REDIRECT, code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }).toString()}`;
+
   const lastFailure = () => prisma().activityLog.findFirst({ where: { action: 'login_failed' }, orderBy: { createdAt: 'desc' } });
 
   it('when an issuer is trusted, then its verified email links to the existing user at once', async () => {
@@ -101,8 +105,7 @@ describe('account linking across providers', () => {
     await googleUser('json@example.com');
     system.fakes.partner!.user = { sub: 'p-json', email: 'json@example.com', email_verified: true };
     const browser = system.browser();
-    const start = `${system.auth.url}/auth/login/partner?${new URLSearchParams({ redirect_uri: APP_REDIRECT, code_challenge: pkcePair().challenge, code_challenge_method: 'S256' })}`;
-    const hops = await browser.follow(start, (url) => url.includes('/auth/callback/partner'));
+    const hops = await browser.follow(loginUrl('partner'), (url) => url.includes('/auth/callback/partner'));
     const hop = await browser.request(hops.at(-1)?.location ?? '', { accept: 'application/json' });
     expect(hop.status).toBe(409);
     expect(JSON.parse(hop.body)).toEqual({ detail: expect.stringContaining('signs in with Google') });
@@ -181,7 +184,7 @@ describe('account linking across providers', () => {
 
     expect(await accountsOf('erin@example.com')).toEqual([`google:${sub}`]);
     // The planted link was spent by the victim's login: the attacker's own browser cannot use it any more.
-    const hops = await attacker.follow(`${system.auth.url}/auth/login/google?${new URLSearchParams({ redirect_uri: APP_REDIRECT, code_challenge: pkcePair().challenge, code_challenge_method: 'S256' })}`, (url) => url.startsWith(APP_REDIRECT));
+    const hops = await attacker.follow(loginUrl('google'), (url) => url.startsWith(APP_REDIRECT));
     expect(hops.at(-1)?.location?.startsWith(APP_REDIRECT)).toBe(true);
     expect(await prisma().socialAccount.count({ where: { providerUserId: 'c-eve' } })).toBe(0);
   });
