@@ -53,20 +53,32 @@ function parse(raw: string | null): PendingLink | undefined {
   }
 }
 
+/**
+ * Over https (COOKIE_SECURE) the cookie is `__Host-` (Secure, Path=/, no Domain): no sibling
+ * subdomain can set or overwrite it, so nobody can plant their own pending link in a victim's
+ * browser for the victim's next sign-in to complete.
+ */
+export function linkCookie(cookieSecure: boolean): { name: string; options: CookieOptions } {
+  return {
+    name: cookieSecure ? `__Host-${LINK_COOKIE}` : LINK_COOKIE,
+    options: { httpOnly: true, sameSite: 'lax', secure: cookieSecure, signed: true, path: cookieSecure ? '/' : '/auth' },
+  };
+}
+
 export function createPendingLinkStore(options: { redis: Redis; cookieSecure: boolean; ttlSeconds: number }): PendingLinkStore {
-  const cookieOptions: CookieOptions = { httpOnly: true, sameSite: 'lax', secure: options.cookieSecure, signed: true, path: '/auth' };
+  const { name, options: cookieOptions } = linkCookie(options.cookieSecure);
   return {
     ttlSeconds: options.ttlSeconds,
     async save(res, link) {
       const id = randomToken(32);
       const record: PendingLink = { ...link, expires_at: Date.now() + options.ttlSeconds * 1000 };
       await options.redis.set(keyOf(id), JSON.stringify(record), 'EX', options.ttlSeconds);
-      res.cookie(LINK_COOKIE, id, { ...cookieOptions, maxAge: options.ttlSeconds * 1000 });
+      res.cookie(name, id, { ...cookieOptions, maxAge: options.ttlSeconds * 1000 });
     },
     async take(req, res) {
-      const id: unknown = (req.signedCookies as Record<string, unknown> | undefined)?.[LINK_COOKIE];
+      const id: unknown = (req.signedCookies as Record<string, unknown> | undefined)?.[name];
       if (id === undefined) return undefined;
-      res.clearCookie(LINK_COOKIE, cookieOptions);
+      res.clearCookie(name, cookieOptions);
       // A cookie whose signature does not verify reads as false.
       if (typeof id !== 'string' || id === '') return undefined;
       const link = parse(await options.redis.getdel(keyOf(id)));
