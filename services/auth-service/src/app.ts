@@ -16,8 +16,8 @@ export type AppDeps = ServiceDeps<Config>;
 const browserErrors: ErrorRequestHandler = (err: unknown, req, res, next) => {
   const wantsHtml = (req.headers.accept ?? '').includes('text/html');
   if (!wantsHtml || !(err instanceof HttpError) || res.headersSent) return next(err);
-  const title = err instanceof LoginError ? err.title : 'Sign-in Error';
-  res.status(err.status).type('html').send(errorPage(title, err.detail));
+  const [title, links] = err instanceof LoginError ? [err.title, err.links] : ['Sign-in Error', []];
+  res.status(err.status).type('html').send(errorPage(title, err.detail, links));
 };
 
 export function createApp(deps: AppDeps): Express {

@@ -1,5 +1,5 @@
 import { ConfigError } from '@sentinel/config';
-import { loadConfig } from './config';
+import { accountLinkingOf, loadConfig } from './config';
 
 const base = {
   INTERNAL_SECRET: 'x',
@@ -68,6 +68,45 @@ describe('auth-service configuration', () => {
     ]);
     // Not enabled (no secret): an http BASE_URL is none of Entra's business.
     expect(problems({ ...base, ENTRA_CLIENT_ID: 'c', ENTRA_TENANT_ID: 'common', BASE_URL: 'http://sso.example.com' })).toEqual([]);
+  });
+
+  it('when no linking policy is set, then google, github and dev trust, OIDC issuers reauthenticate and Entra never links', () => {
+    const config = loadConfig({ ...base, OIDC_PROVIDERS: 'corp', OIDC_CORP_ISSUER: 'https://id.corp.example', OIDC_CORP_CLIENT_ID: 'c', OIDC_CORP_CLIENT_SECRET: 's' });
+    expect(['google', 'github', 'dev', 'corp', 'entra_id', 'unknown'].map((p) => accountLinkingOf(config, p))).toEqual([
+      'trusted',
+      'trusted',
+      'trusted',
+      'reauthenticate',
+      'never',
+      'never',
+    ]);
+  });
+
+  it('when linking policies are set, then each provider gets its own, and a wrong value is named at start-up', () => {
+    const corp = { OIDC_PROVIDERS: 'corp', OIDC_CORP_ISSUER: 'https://id.corp.example', OIDC_CORP_CLIENT_ID: 'c', OIDC_CORP_CLIENT_SECRET: 's' };
+    const config = loadConfig({
+      ...base,
+      ...corp,
+      GOOGLE_ACCOUNT_LINKING: 'never',
+      GITHUB_ACCOUNT_LINKING: ' Reauthenticate ',
+      ENTRA_ACCOUNT_LINKING: 'reauthenticate',
+      DEV_ACCOUNT_LINKING: 'never',
+      OIDC_CORP_ACCOUNT_LINKING: 'trusted',
+    });
+    expect(['google', 'github', 'entra_id', 'dev', 'corp'].map((p) => accountLinkingOf(config, p))).toEqual([
+      'never',
+      'reauthenticate',
+      'reauthenticate',
+      'never',
+      'trusted',
+    ]);
+    expect(problems({ ...base, ...corp, GOOGLE_ACCOUNT_LINKING: 'yes' })).toEqual([
+      'GOOGLE_ACCOUNT_LINKING: must be one of trusted, reauthenticate, never',
+    ]);
+    expect(problems({ ...base, ...corp, OIDC_CORP_ACCOUNT_LINKING: 'always' })).toEqual([
+      'OIDC_CORP_ACCOUNT_LINKING: must be one of trusted, reauthenticate, never',
+    ]);
+    expect(problems({ ...base, ACCOUNT_LINK_TTL_SECONDS: '0' })).toEqual([expect.stringMatching(/^ACCOUNT_LINK_TTL_SECONDS: /)]);
   });
 
   it('when ENCRYPTION_KEY is missing or malformed, then it refuses to start', () => {

@@ -13,6 +13,20 @@ const OIDC_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 /** Names the built-in providers already take. */
 const RESERVED_NAMES = new Set(['google', 'github', 'entra_id', 'dev']);
 
+/**
+ * When a sign-in through a provider may be linked to an existing user with the same verified
+ * email: `trusted` links at once, `reauthenticate` only once the person has also signed in, in
+ * the same browser, with a provider already linked to that user, `never` refuses.
+ */
+export const ACCOUNT_LINKING = ['trusted', 'reauthenticate', 'never'] as const;
+export type AccountLinking = (typeof ACCOUNT_LINKING)[number];
+const accountLinking = (fallback: AccountLinking) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.trim().toLowerCase()))
+    .pipe(z.enum(ACCOUNT_LINKING, { error: `must be one of ${ACCOUNT_LINKING.join(', ')}` }));
+
 export const configSchema = baseEnvSchema.extend({
   PORT: envPort(9011),
   /** Signs the short-lived login-state cookie. */
@@ -26,18 +40,23 @@ export const configSchema = baseEnvSchema.extend({
   ADMIN_EMAILS: envList().transform((list) => list.map((e) => e.toLowerCase())),
   /** The development sign-in form (refused in production). */
   DEV_LOGIN: envBoolean(false),
+  DEV_ACCOUNT_LINKING: accountLinking('trusted'),
+  /** How long a sign-in waiting for `reauthenticate` linking stays linkable (seconds). */
+  ACCOUNT_LINK_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
 
   GOOGLE_CLIENT_ID: optionalText,
   GOOGLE_CLIENT_SECRET: optionalText,
   GOOGLE_AUTHORIZATION_URL: optionalUrl,
   GOOGLE_TOKEN_URL: optionalUrl,
   GOOGLE_USERINFO_URL: optionalUrl,
+  GOOGLE_ACCOUNT_LINKING: accountLinking('trusted'),
 
   GITHUB_CLIENT_ID: optionalText,
   GITHUB_CLIENT_SECRET: optionalText,
   /** GitHub Enterprise Server: the web URL (authorize, token) and the API URL. */
   GITHUB_BASE_URL: optionalUrl,
   GITHUB_API_URL: optionalUrl,
+  GITHUB_ACCOUNT_LINKING: accountLinking('trusted'),
 
   ENTRA_CLIENT_ID: optionalText,
   ENTRA_CLIENT_SECRET: optionalText,
@@ -45,8 +64,12 @@ export const configSchema = baseEnvSchema.extend({
   ENTRA_TENANT_ID: optionalText,
   /** Entra national clouds (e.g. https://login.microsoftonline.us); always https. */
   ENTRA_AUTHORITY: optionalUrl,
+  ENTRA_ACCOUNT_LINKING: accountLinking('never'),
 
-  /** Generic OpenID Connect providers, each configured by OIDC_<NAME>_ISSUER/_CLIENT_ID/_CLIENT_SECRET. */
+  /**
+   * Generic OpenID Connect providers, each configured by OIDC_<NAME>_ISSUER/_CLIENT_ID/_CLIENT_SECRET
+   * and optionally OIDC_<NAME>_ACCOUNT_LINKING (default reauthenticate).
+   */
   OIDC_PROVIDERS: envList(),
 });
 
@@ -55,6 +78,7 @@ export interface OidcProviderConfig {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  accountLinking: AccountLinking;
 }
 
 export type Config = z.infer<typeof configSchema> & {
@@ -94,7 +118,11 @@ function readOidcProviders(env: Env, names: string[]): { providers: OidcProvider
       if (!value) problems.push(`${prefix}${key}: is not set (${name} is listed in OIDC_PROVIDERS)`);
     }
     requireSecureUrl(`${prefix}ISSUER`, issuer, problems);
-    if (issuer && clientId && clientSecret) providers.push({ name, issuer, clientId, clientSecret });
+    const linking = accountLinking('reauthenticate').safeParse(env[`${prefix}ACCOUNT_LINKING`]);
+    if (!linking.success) problems.push(`${prefix}ACCOUNT_LINKING: ${linking.error.issues[0]?.message ?? 'is invalid'}`);
+    if (issuer && clientId && clientSecret && linking.success) {
+      providers.push({ name, issuer, clientId, clientSecret, accountLinking: linking.data });
+    }
   }
   return { providers, problems };
 }
@@ -119,6 +147,22 @@ function checkEntra(config: z.infer<typeof configSchema>, problems: string[]): v
   const base = new URL(config.BASE_URL);
   if (base.protocol !== 'https:' && !isLoopbackUrl(base)) {
     problems.push('BASE_URL: must be https when Entra ID is enabled (http only on loopback addresses)');
+  }
+}
+
+/** The account-linking policy of a configured provider (`never` for a name no provider has). */
+export function accountLinkingOf(config: Config, provider: string): AccountLinking {
+  switch (provider) {
+    case 'google':
+      return config.GOOGLE_ACCOUNT_LINKING;
+    case 'github':
+      return config.GITHUB_ACCOUNT_LINKING;
+    case 'entra_id':
+      return config.ENTRA_ACCOUNT_LINKING;
+    case 'dev':
+      return config.DEV_ACCOUNT_LINKING;
+    default:
+      return config.OIDC.find((p) => p.name === provider)?.accountLinking ?? 'never';
   }
 }
 

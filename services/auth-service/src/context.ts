@@ -4,6 +4,7 @@ import { createServiceClient, type Logger, type ServiceClient } from '@sentinel/
 import type { Config } from './config';
 import { createClientApps, type ClientApps } from './client-apps';
 import { createCodeStore, type CodeStore } from './login/codes';
+import { createPendingLinkStore, type PendingLinkStore } from './login/pending-links';
 import { createLoginStateStore, type LoginStateStore } from './login/state';
 import { createProviderRegistry, type ProviderRegistry } from './providers';
 import type { AppDeps } from './app';
@@ -16,6 +17,8 @@ export interface AuthContext {
   keys: KeyRing;
   states: LoginStateStore;
   codes: CodeStore;
+  /** Sign-ins waiting for `reauthenticate` account linking, one per browser. */
+  pendingLinks: PendingLinkStore;
   providers: ProviderRegistry;
   clientApps: ClientApps;
   /** token-service's internal API. */
@@ -33,6 +36,7 @@ export function createAuthContext(deps: AppDeps): AuthContext {
     keys: createKeyRing({ current: config.ENCRYPTION_KEY, previous: config.ENCRYPTION_KEY_PREVIOUS }),
     states,
     codes: createCodeStore(deps.redis),
+    pendingLinks: createPendingLinkStore({ redis: deps.redis, cookieSecure: config.COOKIE_SECURE, ttlSeconds: config.ACCOUNT_LINK_TTL_SECONDS }),
     providers: createProviderRegistry(config, states, deps.logger),
     clientApps: createClientApps(deps.prisma, tokens),
     tokens,

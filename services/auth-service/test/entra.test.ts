@@ -105,7 +105,7 @@ describe('Entra ID login (passport-azure-ad against an https fake reached only t
     ['an Entra user with another oid', 'entra'],
     ['a user of another provider', 'google'],
   ])(
-    'when an Entra login’s email matches %s, then 403, it does not sign in as that user, and no code, session or link is made',
+    'when an Entra login’s email matches %s, then 409, it does not sign in as that user, and no code, session or link is made',
     async (_who, existingVia) => {
       const email = `victim-${existingVia}@contoso.example`;
       if (existingVia === 'entra') entra().user = person(randomUUID(), email);
@@ -123,7 +123,9 @@ describe('Entra ID login (passport-azure-ad against an https fake reached only t
       entra().user = person(attackerOid, email.toUpperCase());
       const attack = await browserLogin(system, system.browser(), 'entra_id', pkcePair().challenge);
       expect(attack.code).toBeUndefined();
-      expect(attack.last?.status).toBe(403);
+      expect(attack.last?.status).toBe(409);
+      expect(attack.last?.body).toContain('<h1>Account Conflict</h1>');
+      expect(attack.last?.body).toContain(existingVia === 'entra' ? 'signs in with Microsoft Entra ID' : 'signs in with Google');
       expect(await codesInRedis()).toBe(0);
       expect(await prisma().refreshTokenFamily.count()).toBe(sessionsBefore);
       expect(await prisma().socialAccount.count({ where: { providerUserId: `${entra().tenantId}:${attackerOid}` } })).toBe(0);
@@ -131,7 +133,8 @@ describe('Entra ID login (passport-azure-ad against an https fake reached only t
       expect(after.socialAccounts.map((a) => a.id).sort()).toEqual(victim.socialAccounts.map((a) => a.id).sort());
       expect(await prisma().activityLog.count({ where: { action: 'account_linked', actorId: victim.id } })).toBe(0);
       const failure = await prisma().activityLog.findFirst({ where: { action: 'login_failed' }, orderBy: { createdAt: 'desc' } });
-      expect(failure?.detail).toMatchObject({ provider: 'entra_id', reason: 'email_conflict' });
+      expect(failure?.detail).toMatchObject({ provider: 'entra_id', reason: 'account_conflict', linking: 'never' });
+      expect(failure?.targetId).toBe(victim.id);
     },
   );
 

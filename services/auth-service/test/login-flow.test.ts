@@ -83,12 +83,12 @@ describe('provider login, the way a browser drives it', () => {
     expect(tokens.status).toBe(200);
   });
 
-  it('when a verified email matches an existing user, then the account is linked to that user', async () => {
-    system.fakes.corp!.user = { sub: 'c-grace', email: 'grace@example.com', email_verified: true, name: 'Grace' };
-    const { claims } = await fullFlow('corp');
+  it('when a trusted provider’s verified email matches an existing user, then the account is linked to that user', async () => {
+    system.fakes.github!.user = { sub: '1906', email: 'grace@example.com', email_verified: true, name: 'Grace' };
+    const { claims } = await fullFlow('github');
     const grace = await system.ctx.deps.prisma.user.findUniqueOrThrow({ where: { email: 'grace@example.com' }, include: { socialAccounts: true } });
     expect(claims.sub).toBe(grace.id);
-    expect(grace.socialAccounts.map((a) => a.provider).sort()).toEqual(['corp', 'google']);
+    expect(grace.socialAccounts.map((a) => a.provider).sort()).toEqual(['github', 'google']);
     expect(await system.ctx.deps.prisma.activityLog.count({ where: { action: 'account_linked', actorId: grace.id } })).toBe(1);
   });
 

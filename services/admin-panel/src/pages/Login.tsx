@@ -7,6 +7,8 @@ const LABELS: Record<string, string> = { google: 'Google', github: 'GitHub', ent
 const REASONS: Record<string, string> = {
   not_admin: 'This account is not an administrator.',
   email_not_verified: 'The identity provider did not confirm this email address.',
+  account_conflict:
+    'This email address belongs to an account that signs in with another provider. Sign in with that provider; if linking is allowed, this sign-in is then linked to it.',
 };
 
 export function LoginPage() {

@@ -1,9 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { aadFor, type KeyRing } from '@sentinel/crypto';
+import type { KeyRing } from '@sentinel/crypto';
 import { Prisma, recordActivity, type Database } from '@sentinel/db';
+import type { AccountLinking } from '../config';
 import { LoginError } from '../login/errors';
+import type { PendingLink } from '../login/pending-links';
 import type { LoginPurpose } from '../login/state';
 import type { ProviderProfile } from '../providers';
+import { AccountConflict, completePendingLink, encryptedTokens, mayLinkByEmail } from './linking';
 
 type Tx = Prisma.TransactionClient;
 
@@ -26,6 +29,10 @@ export interface AccountDeps {
 export interface SignInOptions {
   purpose: LoginPurpose;
   clientAppId?: string | undefined;
+  /** The provider's policy for linking to an existing user by verified email. */
+  linking: AccountLinking;
+  /** A pending link this browser holds for this login flow: completed if this is a sign-in as its user. */
+  pendingLink?: PendingLink | undefined;
 }
 
 export class NotAdminError extends LoginError {
@@ -36,18 +43,6 @@ export class NotAdminError extends LoginError {
 
 const stripHtml = (value: string) => value.replace(/<[^>]*>/g, '').trim().slice(0, 255);
 const safeAvatar = (url: string | undefined) => (url && /^https?:\/\//i.test(url) ? url.slice(0, 2048) : null);
-
-/** The encrypted provider tokens of a social account row, bound to that row's id. */
-function encryptedTokens(keys: KeyRing, rowId: string, profile: ProviderProfile) {
-  return {
-    accessTokenEncrypted: profile.accessToken
-      ? keys.encrypt(profile.accessToken, aadFor('social_accounts', 'access_token_encrypted', rowId))
-      : null,
-    refreshTokenEncrypted: profile.refreshToken
-      ? keys.encrypt(profile.refreshToken, aadFor('social_accounts', 'refresh_token_encrypted', rowId))
-      : null,
-  };
-}
 
 /** A slug for a personal workspace: the email's local part and a random suffix. */
 export function personalSlug(email: string): string {
@@ -63,8 +58,9 @@ export function personalSlug(email: string): string {
 
 /**
  * Finds or creates the user a provider vouched for, in one transaction with its consequences:
- * match on (provider, immutable id) first; otherwise link through a verified email (never for
- * providers whose email may not link, e.g. Entra ID); otherwise create the user. Provider tokens
+ * match on (provider, immutable id) first (and then complete this browser's pending link for
+ * that user, if any); otherwise link to the user with the verified email when the provider's
+ * policy allows it (an AccountConflict when not); otherwise create the user. Provider tokens
  * are stored encrypted, ADMIN_EMAILS promotes, pending invitations for the email become
  * memberships, and someone with no workspace gets a personal one. The login is logged with it.
  */
@@ -99,12 +95,16 @@ async function signInTx(tx: Tx, deps: AccountDeps, profile: ProviderProfile, ema
       data: { providerData, ...encryptedTokens(deps.keys, account.id, profile) },
     });
     await tx.user.update({ where: { id: userId }, data: { name, ...(avatarUrl ? { avatarUrl } : {}) } });
+    // Signed in through an account already linked to this user: the proof a pending link waits for.
+    if (options.pendingLink) await completePendingLink(tx, options.pendingLink, userId, profile.provider);
   } else {
-    const existing = await tx.user.findUnique({ where: { email }, select: { id: true } });
-    if (existing && !profile.linkByEmail) {
-      // Never sign in as someone else because an email matched, unless the provider's email may link.
-      throw new LoginError('not_allowed', 'Account Conflict', 'This email belongs to an account of another sign-in', 'email_conflict');
-    }
+    const existing = await tx.user.findUnique({
+      where: { email },
+      select: { id: true, socialAccounts: { select: { provider: true }, orderBy: { createdAt: 'asc' } } },
+    });
+    const linkedProviders = [...new Set(existing?.socialAccounts.map((a) => a.provider))];
+    // Never sign in as someone else because an email matched, unless the provider's policy allows it.
+    if (existing && !mayLinkByEmail(options.linking, linkedProviders)) throw new AccountConflict(existing.id, linkedProviders, options.linking);
     if (existing) {
       userId = existing.id;
     } else {
@@ -128,7 +128,7 @@ async function signInTx(tx: Tx, deps: AccountDeps, profile: ProviderProfile, ema
         actorId: userId,
         targetType: 'user',
         targetId: userId,
-        detail: { provider: profile.provider, social_account_id: rowId },
+        detail: { provider: profile.provider, social_account_id: rowId, linking: options.linking, pre_provisioned: linkedProviders.length === 0 },
       });
     }
   }
@@ -200,14 +200,25 @@ async function createPersonalWorkspace(tx: Tx, userId: string, email: string, na
   });
 }
 
-/** A failed login, written on its own (the login's transaction, if any, was rolled back). */
+/**
+ * A failed login, written on its own (the login's transaction, if any, was rolled back). A
+ * refused account link names the existing user as its target, and says what was refused.
+ */
 export async function recordLoginFailure(
   prisma: Database,
-  entry: { provider: string; purpose: LoginPurpose; reason: string; email?: string | undefined },
+  entry: { provider: string; purpose: LoginPurpose; reason: string; email?: string | undefined; error?: LoginError },
 ): Promise<void> {
+  const conflict = entry.error instanceof AccountConflict ? entry.error : undefined;
   await recordActivity(prisma, {
     action: 'login_failed',
     targetType: 'user',
-    detail: { provider: entry.provider, purpose: entry.purpose, reason: entry.reason, email: entry.email ?? null },
+    targetId: conflict?.userId ?? null,
+    detail: {
+      provider: entry.provider,
+      purpose: entry.purpose,
+      reason: entry.reason,
+      email: entry.email ?? null,
+      ...(conflict ? { linking: conflict.linking, linked_providers: [...conflict.linkedProviders] } : {}),
+    },
   });
 }

@@ -2,16 +2,22 @@ import { adminMeResponseSchema, adminTokenSchema, okSchema } from '@sentinel/con
 import { recordActivity } from '@sentinel/db';
 import { NotFoundError, requestIdOf, respond } from '@sentinel/http';
 import { Router, type CookieOptions, type Request, type Response } from 'express';
+import { AccountConflict } from '../accounts/linking';
 import { recordLoginFailure, signIn } from '../accounts/sign-in';
 import type { AuthContext } from '../context';
 import { LoginError } from '../login/errors';
+import { refuseLink } from './account-conflict';
 import { devForm, finishLogin, providerOf } from './login';
 import { requireActiveAdmin } from './admin-guard';
 
 export const ADMIN_COOKIE = 'admin_token';
 
 /** Reasons the admin panel shows on its login page instead of an error page (as 0.7). */
-const PANEL_ERRORS: Record<string, string> = { email_not_verified: 'email_not_verified', not_admin: 'not_admin' };
+const PANEL_ERRORS: Record<string, string> = {
+  email_not_verified: 'email_not_verified',
+  not_admin: 'not_admin',
+  account_conflict: 'account_conflict',
+};
 
 /** `/auth/admin/login|callback/{provider}`, `/auth/admin/me`, `/auth/admin/logout`. */
 export function createAdminLoginRouter(ctx: AuthContext): Router {
@@ -25,13 +31,15 @@ export function createAdminLoginRouter(ctx: AuthContext): Router {
   });
 
   const callback = async (req: Request, res: Response) => {
-    const { profile } = await finishLogin(ctx, req, res, 'admin');
+    const { login, profile, linking, pendingLink } = await finishLogin(ctx, req, res, 'admin');
     let user;
     try {
-      user = await signIn(accounts, profile, { purpose: 'admin' });
+      user = await signIn(accounts, profile, { purpose: 'admin', linking, pendingLink });
     } catch (err) {
       if (!(err instanceof LoginError)) throw err;
-      await recordLoginFailure(ctx.prisma, { provider: profile.provider, purpose: 'admin', reason: err.reason, email: profile.email });
+      // A refused link keeps its pending link (reauthenticate) and is logged there.
+      if (err instanceof AccountConflict) await refuseLink(ctx, res, err, login, profile);
+      else await recordLoginFailure(ctx.prisma, { provider: profile.provider, purpose: 'admin', reason: err.reason, email: profile.email });
       const panelError = PANEL_ERRORS[err.reason];
       if (!panelError) throw err;
       res.redirect(302, `${adminUrl}/login?error=${panelError}`);

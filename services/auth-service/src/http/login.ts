@@ -1,11 +1,15 @@
 import { loginQuerySchema, providersResponseSchema } from '@sentinel/contracts';
 import { NotFoundError, parseInput, respond } from '@sentinel/http';
 import { Router, type Request, type Response } from 'express';
+import { AccountConflict } from '../accounts/linking';
 import { recordLoginFailure, signIn } from '../accounts/sign-in';
+import { accountLinkingOf } from '../config';
 import type { AuthContext } from '../context';
 import { escapeHtml, LoginError } from '../login/errors';
+import { continuesLogin } from '../login/pending-links';
 import type { LoginPurpose } from '../login/state';
 import type { LoginProvider } from '../providers';
+import { refuseLink } from './account-conflict';
 
 /** `redirect_uri?code=…` (`&` when the URI already has a query), the URI itself untouched. */
 export function withCode(redirectUri: string, code: string): string {
@@ -33,21 +37,26 @@ export function devForm(action: string, state: string): string {
 
 /**
  * The callback's common part: the provider's error or a missing state/code are refused before
- * any provider call; then the provider finishes the login (state checked and spent).
+ * any provider call; then the provider finishes the login (state checked and spent). The
+ * browser's pending account link, if any, is spent here too, and kept only for this login flow.
  */
 export async function finishLogin(ctx: AuthContext, req: Request, res: Response, purpose: LoginPurpose) {
   const provider = providerOf(ctx, req);
+  let completed;
   try {
     if (provider.name !== 'dev') {
       if (req.query.error !== undefined) throw LoginError.providerFailed();
       if (typeof req.query.state !== 'string' || req.query.state === '') throw LoginError.invalidState();
       if (typeof req.query.code !== 'string' || req.query.code === '') throw LoginError.providerFailed();
     }
-    return await provider.finish(req, res, purpose);
+    completed = await provider.finish(req, res, purpose);
   } catch (err) {
     if (err instanceof LoginError) await recordLoginFailure(ctx.prisma, { provider: provider.name, purpose, reason: err.reason });
     throw err;
   }
+  const pending = await ctx.pendingLinks.take(req, res);
+  const pendingLink = pending && continuesLogin(pending, completed.login) ? pending : undefined;
+  return { ...completed, linking: accountLinkingOf(ctx.config, completed.profile.provider), pendingLink };
 }
 
 /** `/auth/providers`, `/auth/login/{provider}`, `/auth/callback/{provider}`. */
@@ -76,7 +85,7 @@ export function createLoginRouter(ctx: AuthContext): Router {
   });
 
   const callback = async (req: Request, res: Response) => {
-    const { login, profile } = await finishLogin(ctx, req, res, 'user');
+    const { login, profile, linking, pendingLink } = await finishLogin(ctx, req, res, 'user');
     const fail = (err: LoginError) =>
       recordLoginFailure(ctx.prisma, { provider: profile.provider, purpose: 'user', reason: err.reason, email: profile.email }).then(() => {
         throw err;
@@ -85,8 +94,9 @@ export function createLoginRouter(ctx: AuthContext): Router {
     if (!(await ctx.clientApps.isAllowed(login.client_app_id, login.redirect_uri))) return fail(LoginError.appNotAllowed());
     let user;
     try {
-      user = await signIn(accounts, profile, { purpose: 'user', clientAppId: login.client_app_id });
+      user = await signIn(accounts, profile, { purpose: 'user', clientAppId: login.client_app_id, linking, pendingLink });
     } catch (err) {
+      if (err instanceof AccountConflict) throw await refuseLink(ctx, res, err, login, profile);
       if (err instanceof LoginError) return fail(err);
       throw err;
     }

@@ -1,8 +1,15 @@
 import { HttpError, type ErrorCode } from '@sentinel/http';
 
+/** A way out that an error page offers (e.g. "Sign in with GitHub"). */
+export interface PageLink {
+  label: string;
+  href: string;
+}
+
 /**
  * An error of the browser-facing login flow: answered as a small HTML page when the client
- * accepts text/html, as `{"detail"}` otherwise. `reason` is what the activity log records.
+ * accepts text/html, as `{"detail"}` otherwise. `reason` is what the activity log records;
+ * `links` are offered on the HTML page only.
  */
 export class LoginError extends HttpError {
   constructor(
@@ -10,6 +17,7 @@ export class LoginError extends HttpError {
     readonly title: string,
     detail: string,
     readonly reason: string,
+    readonly links: readonly PageLink[] = [],
   ) {
     super(code, detail);
   }
@@ -42,10 +50,11 @@ export class LoginError extends HttpError {
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-/** A minimal page for people whose browser landed on an error. */
-export function errorPage(title: string, detail: string): string {
+/** A minimal page for people whose browser landed on an error, with the ways out it offers. */
+export function errorPage(title: string, detail: string, links: readonly PageLink[] = []): string {
+  const items = links.map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></li>`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-    `<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p></body></html>`;
+    `<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p>${items ? `<ul>${items}</ul>` : ''}</body></html>`;
 }
 
 export { escapeHtml };

@@ -39,7 +39,6 @@ export function devProvider(baseUrl: string, states: LoginStateStore): LoginProv
           providerUserId: email,
           email,
           emailVerified: true,
-          linkByEmail: true,
           name: body.data.name,
           avatarUrl: undefined,
           accessToken: undefined,

@@ -31,9 +31,9 @@ export interface EntraResult {
 const isEdovTrue = (value: unknown) => value === true || value === 1 || value === 'true' || value === '1';
 
 /**
- * Who Entra ID says signed in. The account is the immutable (tid, oid) pair, never the email, and
- * an Entra email never links to an existing user (an email match with another oid is refused by
- * signIn). The email counts as verified only with `xms_edov` true: Entra's `email` claim is
+ * Who Entra ID says signed in. The account is the immutable (tid, oid) pair, never the email;
+ * whether an Entra email may link to an existing user is ENTRA_ACCOUNT_LINKING (default never:
+ * an email match with another oid is refused by signIn). The email counts as verified only with `xms_edov` true: Entra's `email` claim is
  * whatever the tenant's administrators typed, and only xms_edov says the tenant owns the
  * address's domain. Without it there is no account at all, because an email still decides
  * ADMIN_EMAILS and pending invitations.
@@ -49,7 +49,6 @@ export function entraProfile({ claims, accessToken, refreshToken }: EntraResult,
     providerUserId: `${tid}:${oid}`,
     email,
     emailVerified: email !== undefined && isEdovTrue(claims.xms_edov),
-    linkByEmail: false,
     name: text(claims.name) ?? text(claims.preferred_username) ?? email ?? oid,
     avatarUrl: undefined,
     accessToken,

@@ -27,7 +27,6 @@ function toProfile({ accessToken, refreshToken, profile }: OAuthResult): Provide
     providerUserId: id,
     email,
     emailVerified: email !== undefined && primary?.verified === true,
-    linkByEmail: true,
     name: text(json.name) ?? login ?? email ?? id,
     avatarUrl: text(json.avatar_url),
     accessToken,

@@ -22,7 +22,6 @@ function toProfile({ accessToken, refreshToken, profile }: OAuthResult): Provide
     providerUserId: sub,
     email,
     emailVerified: email !== undefined && isTrue(claims.email_verified),
-    linkByEmail: true,
     name: text(claims.name) ?? text(p.displayName) ?? email ?? sub,
     avatarUrl: text(claims.picture),
     accessToken,

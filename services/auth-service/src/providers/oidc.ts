@@ -42,7 +42,6 @@ export function oidcProvider(provider: OidcProviderConfig, config: Config, state
       providerUserId: sub,
       email,
       emailVerified: email !== undefined && isTrue(claims.email_verified),
-      linkByEmail: true,
       name: text(claims.name) ?? text(claims.preferred_username) ?? email ?? sub,
       avatarUrl: text(claims.picture),
       accessToken: tokens.access_token,

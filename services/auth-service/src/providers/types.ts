@@ -9,8 +9,6 @@ export interface ProviderProfile {
   email: string | undefined;
   /** The provider asserted that this email belongs to the person. */
   emailVerified: boolean;
-  /** Whether a verified email may link this account to an existing user. */
-  linkByEmail: boolean;
   name: string;
   avatarUrl: string | undefined;
   accessToken: string | undefined;
