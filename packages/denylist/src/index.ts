@@ -18,7 +18,6 @@ import { bumpEpoch, DEFAULT_EPOCH_MAX_AGE_MS, markerValue, readEpoch, redisRunId
 export const MARKER_KEY = 'denylist:complete';
 export const entryKey = (jti: string) => `denylist:jti:${jti}`;
 export const MARKER_TTL_SECONDS = 60;
-export { bumpEpoch, DEFAULT_EPOCH_MAX_AGE_MS, markerValue, readEpoch, redisRunId } from './epoch';
 
 export interface Revocation {
   jti: string;
