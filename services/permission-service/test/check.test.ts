@@ -165,7 +165,7 @@ describe('POST /permissions/check', () => {
     expect(await both(claims, visible.resourceId)).toEqual([false, false]);
   });
 
-  it('when a batch mixes answers and repeats an item, then the results come in request order, echoing each item', async () => {
+  it('when a batch mixes answers and repeats an item, then the results come in request order, echoing each item (ids in lower case)', async () => {
     const visible = await register({ visibility: 'workspace' });
     const hidden = await register({ visibility: 'private' });
     const unknown = randomUUID();
@@ -179,7 +179,8 @@ describe('POST /permissions/check', () => {
     ];
     const res = await checkAll(as('viewer'), checks);
     expect(res.status).toBe(200);
-    expect(res.body.results).toEqual(checks.map((c, i) => ({ ...c, allowed: [false, true, false, false, true, false][i] })));
+    const allowed = [false, true, false, false, true, false];
+    expect(res.body.results).toEqual(checks.map((c, i) => ({ ...c, resource_id: c.resource_id.toLowerCase(), allowed: allowed[i] })));
   });
 
   it('when checks are answered, then nothing is written to the activity log', async () => {
