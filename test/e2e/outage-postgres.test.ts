@@ -77,6 +77,7 @@ describe('when PostgreSQL stops under the running system', () => {
       const res = await call();
       const elapsed = performance.now() - started;
       const body = (await res.json()) as { detail?: string };
+      process.stdout.write(`PostgreSQL stopped: ${name} answered ${res.status} in ${elapsed.toFixed(0)} ms\n`);
       expect({ name, status: res.status, detail: body.detail }).toEqual({ name, status: 503, detail: 'Service unavailable: database' });
       expect({ name, retryAfter: res.headers.get('retry-after') }).toEqual({ name, retryAfter: expect.stringMatching(/^[1-9][0-9]*$/) });
       // Generous: "at once" means no connect timeout per request.
