@@ -10,12 +10,14 @@ import { createKeyStore, type KeyStore } from '../src/keys';
 import { seedMember } from './seed';
 
 const BASE_URL = 'https://id.example.com';
+/** A rotated key is listed second for this long, then signs. */
+const AHEAD_MS = 2000;
 const t = useServiceApp(loadConfig, createApp, {
   BASE_URL,
   ACCESS_TOKEN_EXPIRE_MINUTES: '0.5',
   ADMIN_TOKEN_EXPIRE_MINUTES: '0.5',
   JWT_CLOCK_SKEW_SECONDS: '0',
-  SIGNING_KEY_PUBLISH_AHEAD_SECONDS: '1',
+  SIGNING_KEY_PUBLISH_AHEAD_SECONDS: String(AHEAD_MS / 1000),
 });
 const kidsOf = (body: { keys: Array<{ kid: string }> }) => body.keys.map((k) => k.kid);
 const anonymous = () => identityHeader({});
@@ -82,10 +84,10 @@ describe('POST /admin/keys/rotate', () => {
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(['kid', 'active_at']);
     expect(res.body.kid).not.toBe(before);
-    // ISO 8601, one publish-ahead period (1 s here) from now.
+    // ISO 8601, one publish-ahead period from now.
     expect(res.body.active_at).toBe(new Date(res.body.active_at).toISOString());
     expect(Date.parse(res.body.active_at) - Date.now()).toBeGreaterThan(0);
-    expect(Date.parse(res.body.active_at) - Date.now()).toBeLessThanOrEqual(1000);
+    expect(Date.parse(res.body.active_at) - Date.now()).toBeLessThanOrEqual(AHEAD_MS);
     const jwks = await request(t.app).get('/.well-known/jwks.json').set(anonymous());
     expect(kidsOf(jwks.body)).toEqual([before, res.body.kid]);
     const entry = await t.ctx.deps.prisma.activityLog.findFirst({ where: { action: 'signing_key_rotated' } });

@@ -6,10 +6,10 @@ import { createKeyRing, envelopeKid } from '@sentinel/crypto';
 import { createPrismaClient } from '@sentinel/db';
 import { createTestContext, type TestContext } from '@sentinel/testing';
 import { loadConfig, type Config } from '../src/config';
-import { createKeyStore, jwkThumbprint, privateKeyAad, publishWindowMs, type KeyStore } from '../src/keys';
+import { createKeyRotation, createKeyStore, jwkThumbprint, privateKeyAad, publishWindowMs, type KeyStore } from '../src/keys';
 
-/** Publish-ahead of 1 s: a rotated key is listed second for 1 s, then signs. */
-const AHEAD_MS = 1000;
+/** Publish-ahead of 2 s: a rotated key is listed second for 2 s, then signs. */
+const AHEAD_MS = 2000;
 
 const env = {
   ACCESS_TOKEN_EXPIRE_MINUTES: '0.05',
@@ -163,8 +163,11 @@ describe('signing key store', () => {
 
   it('when rotated twice within the publish-ahead period, then both are published in activation order after the signing key', async () => {
     const signing = await store.signingKey();
-    const first = await store.rotate();
-    const second = await store.rotate();
+    // Longer than the file's publish-ahead: two key generations fit in it even on a loaded machine.
+    const rotation = createKeyRotation({ ...ctx.deps, config: loadConfig({ ...ctx.env, SIGNING_KEY_PUBLISH_AHEAD_SECONDS: '5' }) });
+    const first = await rotation.rotate();
+    const second = await rotation.rotate();
+    await eventually(async () => (await store.published()).some((k) => k.kid === second.kid));
     expect(second.activeAt.getTime()).toBeGreaterThan(first.activeAt.getTime());
     expect((await store.published()).map((k) => k.kid).slice(0, 3)).toEqual([signing.kid, first.kid, second.kid]);
     await until(second.activeAt);
@@ -191,24 +194,33 @@ describe('signing key store', () => {
   });
 
   it('when an emergency rotation is made, then the new key signs at once everywhere and every other key, a pending one included, is dropped', async () => {
+    // Once the rotations of the tests above have all taken effect.
+    const newest = await ctx.deps.prisma.signingKey.findFirstOrThrow({ orderBy: { activatesAt: 'desc' } });
+    await until(newest.activatesAt);
     const other = replica();
     const old = await store.signingKey();
     expect((await other.signingKey()).kid).toBe(old.kid);
-    const pending = await store.rotate();
+    // A rotation pending for a minute, made elsewhere (as by the CLI).
+    const longer = loadConfig({ ...ctx.env, SIGNING_KEY_PUBLISH_AHEAD_SECONDS: '60' });
+    const pending = await createKeyRotation({ ...ctx.deps, config: longer }).rotate();
+    await eventually(async () => (await store.published()).some((k) => k.kid === pending.kid));
     const publishedBefore = (await store.published()).map((k) => k.kid);
     expect(publishedBefore).toContain(pending.kid);
 
     const { kid, activeAt, refusedKids } = await store.rotate({ immediate: true });
     expect(activeAt.getTime()).toBeLessThanOrEqual(Date.now());
-    expect(refusedKids.sort()).toEqual([...publishedBefore].sort());
+    // Every key still published (a retired one may have expired meanwhile), the signing and the pending one above all.
+    expect(refusedKids).toEqual(expect.arrayContaining([old.kid, pending.kid]));
+    expect(publishedBefore).toEqual(expect.arrayContaining(refusedKids));
     expect((await store.signingKey()).kid).toBe(kid);
     expect((await store.published()).map((k) => k.kid)).toEqual([kid]);
     expect(await store.verificationKey(old.kid)).toBeUndefined();
     expect(await store.verificationKey(pending.kid)).toBeUndefined();
     await eventually(async () => (await other.verificationKey(old.kid)) === undefined);
     expect((await other.signingKey()).kid).toBe(kid);
-    // Past the pending key's activation time it stays dropped: it never signs.
-    await until(pending.activeAt);
+    // The pending key is dropped too: it will never sign, whatever its activation time.
+    const pendingRow = await ctx.deps.prisma.signingKey.findUniqueOrThrow({ where: { kid: pending.kid } });
+    expect(pendingRow.publishUntil!.getTime()).toBeLessThanOrEqual(Date.now());
     expect((await replica().signingKey()).kid).toBe(kid);
     const entry = await ctx.deps.prisma.activityLog.findFirst({ where: { action: 'signing_key_rotated', detail: { path: ['source'], equals: 'emergency' } } });
     expect(entry?.detail).toMatchObject({ kid, previous_kid: old.kid });
