@@ -1,14 +1,12 @@
 export { createEmptyDatabase, createTestDatabase } from './database';
 export type { TestDatabase } from './database';
+export { startPrivatePostgres } from './postgres';
+export type { PrivatePostgres } from './postgres';
 export { createTestContext } from './context';
 export type { TestContext } from './context';
 export { identityHeader, TEST_INTERNAL_SECRET, testAdmin, testService, testUser } from './identity';
 export { freePort, PROJECT_ROOT, startPrivateRedis, startServiceProcess, waitForHttp } from './processes';
 export type { ChildService, PrivateRedis } from './processes';
-export { startPrivatePostgres } from './postgres';
-export type { PrivatePostgres } from './postgres';
-export { createRelay } from './relay';
-export type { Relay } from './relay';
 export { createTestRedis, TEST_REDIS_URL } from './redis';
 export type { TestRedis } from './redis';
 export { describeServiceEdge } from './conformance';
