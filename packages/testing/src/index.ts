@@ -7,6 +7,8 @@ export type { TestContext } from './context';
 export { identityHeader, TEST_INTERNAL_SECRET, testAdmin, testService, testUser } from './identity';
 export { freePort, PROJECT_ROOT, startPrivateRedis, startServiceProcess, waitForHttp } from './processes';
 export type { ChildService, PrivateRedis } from './processes';
+export { startRelay } from './relay';
+export type { Relay, RelayState } from './relay';
 export { createTestRedis, TEST_REDIS_URL } from './redis';
 export type { TestRedis } from './redis';
 export { describeServiceEdge } from './conformance';

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -89,16 +91,43 @@ export async function startServiceProcess(
 export interface PrivateRedis {
   url: string;
   port: number;
+  /** The folder it persists to (with `persist`), else undefined. */
+  dir: string | undefined;
+  /** Kills the server (SIGKILL: nothing more is saved). */
   stop(): Promise<void>;
+  /** `SHUTDOWN SAVE`: writes a snapshot, then exits. */
+  shutdownSave(): Promise<void>;
+  /** Starts it again (from its last snapshot, with `persist`); a no-op while it runs. */
   start(): Promise<void>;
+  /** Stops the server and removes its folder. */
+  close(): Promise<void>;
 }
 
-/** A redis-server of the test's own on a free port, which the test may stop and start again. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/** Sends one command (as RESP) on a fresh connection and resolves once the server closes it or answers. */
+function redisCommand(port: number, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`));
+    socket.once('data', () => (socket.end(), resolve()));
+    socket.once('close', () => resolve());
+    socket.once('error', reject);
+  });
+}
+
+/**
+ * A redis-server of the test's own on a free port, which the test may stop and start again. With
+ * `persist`, it saves RDB snapshots (on SHUTDOWN SAVE, SAVE, and its default save points) in a
+ * temporary folder of its own and loads the last one when started again.
+ */
+export async function startPrivateRedis({ persist = false } = {}): Promise<PrivateRedis> {
   const port = await freePort();
+  const dir = persist ? await mkdtemp(join(tmpdir(), 'sentinel-redis-')) : undefined;
+  const persistence = dir ? ['--save', '3600 1', '--dir', dir, '--dbfilename', 'dump.rdb'] : ['--save', ''];
   let child: ChildProcess | undefined;
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    if (running()) return;
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', ...persistence, '--appendonly', 'no'], {
       stdio: 'ignore',
     });
     const deadline = Date.now() + 5000;
@@ -114,10 +143,27 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     }
   };
   const stop = async () => {
-    if (!child || child.exitCode !== null) return;
+    if (!child || !running()) return;
     child.kill('SIGKILL');
     await once(child, 'exit');
   };
+  const shutdownSave = async () => {
+    if (!child || !running()) return;
+    const exited = once(child, 'exit');
+    await redisCommand(port, ['SHUTDOWN', 'SAVE']);
+    await exited;
+  };
   await start();
-  return { url: `redis://127.0.0.1:${port}/0`, port, stop, start };
+  return {
+    url: `redis://127.0.0.1:${port}/0`,
+    port,
+    dir,
+    stop,
+    shutdownSave,
+    start,
+    close: async () => {
+      await stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
