@@ -6,11 +6,11 @@
  */
 import {
   createClientApp,
-  createRelay,
   createServiceApp,
   devLogin,
   pkcePair,
   startPrivateRedis,
+  startRelay,
   startSystem,
   type PrivateRedis,
   type Relay,
@@ -46,10 +46,10 @@ describe('when Redis fails under the running system', () => {
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    relay = await createRelay({ targetPort: redis.port });
+    relay = await startRelay(redis.url);
     // No rate limits: the test's own request rate must not turn into 429s.
     const unlimited = { RATE_LIMIT_RPM: '0', RATE_LIMIT_AUTH_RPM: '0', RATE_LIMIT_SERVICE_RPM: '0' };
-    system = await startSystem({ REDIS_URL: `redis://127.0.0.1:${relay.port}/0`, ...unlimited });
+    system = await startSystem({ REDIS_URL: relay.url, ...unlimited });
     await createClientApp(system, REDIRECT_URI);
     serviceKey = await createServiceApp(system, 'notes');
     try {
@@ -155,7 +155,7 @@ describe('when Redis fails under the running system', () => {
       await Promise.all([timed(check), timed(introspect), timed(workspaces)]);
       await new Promise((r) => setTimeout(r, 100));
     }
-    relay.thaw();
+    relay.heal();
     const thawed = performance.now();
 
     const calls = { gateway: check, 'token-service': introspect, 'auth-service': workspaces };
