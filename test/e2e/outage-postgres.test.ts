@@ -4,8 +4,8 @@
  * once it is back, without restarting a process.
  */
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import {
-  createClientApp,
   createServiceApp,
   devLogin,
   pkcePair,
@@ -29,8 +29,15 @@ describe('when PostgreSQL stops under the running system', () => {
     const name = `sentinel_outage_${randomBytes(4).toString('hex')}`;
     // No rate limits: the test's own logins and retries must not turn into 429s.
     const unlimited = { RATE_LIMIT_RPM: '0', RATE_LIMIT_AUTH_RPM: '0', RATE_LIMIT_SERVICE_RPM: '0' };
-    system = await startSystem(unlimited, { database: { url: postgres.url(name), name, drop: () => Promise.resolve() } });
-    await createClientApp(system, REDIRECT_URI);
+    // DATABASE_URL points every process at the private cluster (startSystem's own database stays unused).
+    system = await startSystem({ ...unlimited, DATABASE_URL: postgres.url(name) });
+    const db = new pg.Client({ connectionString: postgres.url(name) });
+    await db.connect();
+    await db.query(
+      'INSERT INTO client_apps (id, name, redirect_uris, updated_at) VALUES (gen_random_uuid(), $1, $2, now())',
+      ['Outage test app', [REDIRECT_URI]],
+    );
+    await db.end();
     serviceKey = await createServiceApp(system, 'notes');
     tokens = await devLogin(system.gatewayUrl, { email: 'ada@example.com', redirectUri: REDIRECT_URI });
   }, 120_000);

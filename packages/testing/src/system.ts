@@ -40,11 +40,10 @@ export interface RunningSystem {
 
 /**
  * Starts the launcher with DEV_LOGIN=true and BASE_URL = the gateway. `env` adds or overrides
- * settings (ADMIN_EMAILS, ADMIN_URL, CORS_ORIGINS, lifetimes, …). `database` replaces the
- * test database on the machine's server (e.g. one on a private cluster that the test stops).
+ * settings (ADMIN_EMAILS, ADMIN_URL, CORS_ORIGINS, lifetimes, …).
  */
-export async function startSystem(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<RunningSystem> {
-  const database = options.database ?? (await createTestDatabase());
+export async function startSystem(env: Record<string, string> = {}): Promise<RunningSystem> {
+  const database = await createTestDatabase();
   const urls = {} as Record<SystemProcess, string>;
   for (const name of [...SERVICES, 'gateway'] as const) urls[name] = `http://127.0.0.1:${await freePort()}`;
   const fullEnv: Record<string, string> = {
@@ -72,7 +71,6 @@ export async function startSystem(env: Record<string, string> = {}, options: { d
   launcher.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   launcher.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  pool.on('error', () => undefined); // an idle connection lost in an outage test: the next query reconnects
 
   const stop = async () => {
     if (launcher.exitCode === null && launcher.signalCode === null) {
