@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import {
   createServiceApp,
+  createTestRedis,
   devLogin,
   pkcePair,
   startPrivatePostgres,
@@ -90,6 +91,16 @@ describe('when PostgreSQL stops under the running system', () => {
       // Generous: "at once" means no connect timeout per request.
       expect({ name, fast: elapsed < 3000 }).toEqual({ name, fast: true });
     }
+
+    // Redis flushed meanwhile (or the denylist mirror's marker expired: its rebuild cannot read
+    // Postgres): the gateway itself must ask Postgres about every token, and answers 503 too.
+    await (await createTestRedis(undefined, system.env.REDIS_KEY_PREFIX)).cleanup();
+    const gatewayRes = await routes()['workspace-service GET /users/me']!();
+    expect([gatewayRes.status, ((await gatewayRes.json()) as { detail?: string }).detail, gatewayRes.headers.get('retry-after')]).toEqual([
+      503,
+      'Service unavailable: database',
+      expect.stringMatching(/^[1-9][0-9]*$/),
+    ]);
 
     await postgres.start();
     const deadline = Date.now() + 20_000;
