@@ -4,9 +4,10 @@
  * once it is back, without restarting a process.
  */
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import {
-  createClientApp,
   createServiceApp,
+  createTestRedis,
   devLogin,
   pkcePair,
   startPrivatePostgres,
@@ -29,8 +30,15 @@ describe('when PostgreSQL stops under the running system', () => {
     const name = `sentinel_outage_${randomBytes(4).toString('hex')}`;
     // No rate limits: the test's own logins and retries must not turn into 429s.
     const unlimited = { RATE_LIMIT_RPM: '0', RATE_LIMIT_AUTH_RPM: '0', RATE_LIMIT_SERVICE_RPM: '0' };
-    system = await startSystem(unlimited, { database: { url: postgres.url(name), name, drop: () => Promise.resolve() } });
-    await createClientApp(system, REDIRECT_URI);
+    // DATABASE_URL points every process at the private cluster (startSystem's own database stays unused).
+    system = await startSystem({ ...unlimited, DATABASE_URL: postgres.url(name) });
+    const db = new pg.Client({ connectionString: postgres.url(name) });
+    await db.connect();
+    await db.query(
+      'INSERT INTO client_apps (id, name, redirect_uris, updated_at) VALUES (gen_random_uuid(), $1, $2, now())',
+      ['Outage test app', [REDIRECT_URI]],
+    );
+    await db.end();
     serviceKey = await createServiceApp(system, 'notes');
     tokens = await devLogin(system.gatewayUrl, { email: 'ada@example.com', redirectUri: REDIRECT_URI });
   }, 120_000);
@@ -83,6 +91,16 @@ describe('when PostgreSQL stops under the running system', () => {
       // Generous: "at once" means no connect timeout per request.
       expect({ name, fast: elapsed < 3000 }).toEqual({ name, fast: true });
     }
+
+    // Redis flushed meanwhile (or the denylist mirror's marker expired: its rebuild cannot read
+    // Postgres): the gateway itself must ask Postgres about every token, and answers 503 too.
+    await (await createTestRedis(undefined, system.env.REDIS_KEY_PREFIX)).cleanup();
+    const gatewayRes = await routes()['workspace-service GET /users/me']!();
+    expect([gatewayRes.status, ((await gatewayRes.json()) as { detail?: string }).detail, gatewayRes.headers.get('retry-after')]).toEqual([
+      503,
+      'Service unavailable: database',
+      expect.stringMatching(/^[1-9][0-9]*$/),
+    ]);
 
     await postgres.start();
     const deadline = Date.now() + 20_000;

@@ -6,11 +6,11 @@
  */
 import {
   createClientApp,
-  startRelay,
   createServiceApp,
   devLogin,
   pkcePair,
   startPrivateRedis,
+  startRelay,
   startSystem,
   type PrivateRedis,
   type Relay,
@@ -46,10 +46,10 @@ describe('when Redis fails under the running system', () => {
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    relay = await startRelay(`127.0.0.1:${redis.port}`);
+    relay = await startRelay(redis.url);
     // No rate limits: the test's own request rate must not turn into 429s.
     const unlimited = { RATE_LIMIT_RPM: '0', RATE_LIMIT_AUTH_RPM: '0', RATE_LIMIT_SERVICE_RPM: '0' };
-    system = await startSystem({ REDIS_URL: `redis://127.0.0.1:${relay.port}/0`, ...unlimited });
+    system = await startSystem({ REDIS_URL: relay.url, ...unlimited });
     await createClientApp(system, REDIRECT_URI);
     serviceKey = await createServiceApp(system, 'notes');
     try {

@@ -1,5 +1,7 @@
 export { createEmptyDatabase, createTestDatabase } from './database';
 export type { TestDatabase } from './database';
+export { startPrivatePostgres } from './postgres';
+export type { PrivatePostgres } from './postgres';
 export { createTestContext } from './context';
 export type { TestContext } from './context';
 export { identityHeader, TEST_INTERNAL_SECRET, testAdmin, testService, testUser } from './identity';
@@ -7,8 +9,6 @@ export { freePort, PROJECT_ROOT, startPrivateRedis, startServiceProcess, waitFor
 export type { ChildService, PrivateRedis } from './processes';
 export { startRelay } from './relay';
 export type { Relay, RelayState } from './relay';
-export { startPrivatePostgres } from './postgres';
-export type { PrivatePostgres } from './postgres';
 export { rawHttp } from './raw-http';
 export type { RawResponse } from './raw-http';
 export { createTestRedis, TEST_REDIS_URL } from './redis';

@@ -11,9 +11,8 @@ export interface TestRedis {
   cleanup(): Promise<void>;
 }
 
-/** The machine's Redis, with a key prefix of this test file's own. */
-export async function createTestRedis(url = TEST_REDIS_URL): Promise<TestRedis> {
-  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
+/** The machine's Redis, with a key prefix of this test file's own (or `keyPrefix`, e.g. a running system's). */
+export async function createTestRedis(url = TEST_REDIS_URL, keyPrefix = `test:${randomBytes(6).toString('hex')}:`): Promise<TestRedis> {
   const client = createRedisClient(url, { keyPrefix });
   await client.ping();
   return {

@@ -40,16 +40,11 @@ export interface RunningSystem {
 
 /**
  * Starts the launcher with DEV_LOGIN=true and BASE_URL = the gateway. `env` adds or overrides
- * settings (ADMIN_EMAILS, ADMIN_URL, CORS_ORIGINS, lifetimes, …). `database` replaces the
- * test database on the machine's server (e.g. one on a private cluster that the test stops).
- * `viaPnpm` runs the real `pnpm start` command (pnpm, its shell, then the launcher) instead of
- * the launcher directly.
+ * settings (ADMIN_EMAILS, ADMIN_URL, CORS_ORIGINS, lifetimes, …). `viaPnpm` runs the real
+ * `pnpm start` command (pnpm, its shell, then the launcher) instead of the launcher directly.
  */
-export async function startSystem(
-  env: Record<string, string> = {},
-  options: { database?: TestDatabase; viaPnpm?: boolean } = {},
-): Promise<RunningSystem> {
-  const database = options.database ?? (await createTestDatabase());
+export async function startSystem(env: Record<string, string> = {}, options: { viaPnpm?: boolean } = {}): Promise<RunningSystem> {
+  const database = await createTestDatabase();
   const urls = {} as Record<SystemProcess, string>;
   for (const name of [...SERVICES, 'gateway'] as const) urls[name] = `http://127.0.0.1:${await freePort()}`;
   const fullEnv: Record<string, string> = {
@@ -78,7 +73,6 @@ export async function startSystem(
   launcher.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   launcher.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  pool.on('error', () => undefined); // an idle connection lost in an outage test: the next query reconnects
 
   const stop = async () => {
     if (launcher.exitCode === null && launcher.signalCode === null) {

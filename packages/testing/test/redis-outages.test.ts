@@ -4,7 +4,7 @@
  * number of timeouts, then fail at once, and the client must come back by itself.
  */
 import { createRedisClient, type Redis } from '@sentinel/redis';
-import { startRelay, startPrivateRedis, type PrivateRedis, type Relay } from '../src';
+import { startPrivateRedis, startRelay, type PrivateRedis, type Relay } from '../src';
 
 const TIMEOUT_MS = 300;
 
@@ -34,10 +34,10 @@ describe('the Redis client when Redis fails', () => {
 
   beforeAll(async () => {
     server = await startPrivateRedis();
-    relay = await startRelay(`127.0.0.1:${server.port}`);
+    relay = await startRelay(server.url);
   });
   beforeEach(async () => {
-    client = createRedisClient(`redis://127.0.0.1:${relay.port}/0`, { commandTimeoutMs: TIMEOUT_MS, breakerThreshold: 2 });
+    client = createRedisClient(relay.url, { commandTimeoutMs: TIMEOUT_MS, breakerThreshold: 2 });
     await client.ping();
   });
   afterEach(() => {
@@ -51,7 +51,7 @@ describe('the Redis client when Redis fails', () => {
 
   const answers = () => eventually(async () => (await outcome(client.ping())).ok, 10_000);
 
-  it('when the connection freezes, then after 2 timeouts commands fail at once, and after a thaw it answers again', async () => {
+  it('when the connection freezes, then after 2 timeouts commands fail at once, and once healed it answers again', async () => {
     relay.freeze();
     const first = [await outcome(client.get('k')), await outcome(client.get('k'))];
     expect(first.map((r) => r.ok)).toEqual([false, false]);

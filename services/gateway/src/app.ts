@@ -5,6 +5,7 @@ import {
   errorHandler,
   HttpError,
   NotFoundError,
+  outageError,
   requestLogger,
   wellFormedUrl,
 } from '@sentinel/http';
@@ -86,7 +87,7 @@ export function createApp(deps: GatewayDeps): Express {
     } catch (err) {
       // Neither the mirror nor Postgres could answer: refuse (fail closed), never forward.
       req.log.error({ err }, 'denylist unavailable');
-      throw new HttpError('unavailable', 'Service unavailable');
+      throw outageError(err) ?? new HttpError('unavailable', 'Service unavailable');
     }
   };
 
