@@ -1,5 +1,5 @@
 import type { Database } from '@sentinel/db';
-import { AuthenticationError, HttpError, NotAllowedError, type AdminIdentity } from '@sentinel/http';
+import { AuthenticationError, HttpError, NotAllowedError, outageError, type AdminIdentity } from '@sentinel/http';
 import type { AdminClaims } from './jwt';
 
 export const ADMIN_COOKIE = 'admin_token';
@@ -43,8 +43,8 @@ export async function currentAdmin(prisma: Database, claims: AdminClaims): Promi
       where: { id: claims.sub },
       select: { email: true, name: true, isActive: true, isAdmin: true },
     });
-  } catch {
-    throw new HttpError('unavailable', 'Service unavailable');
+  } catch (err) {
+    throw outageError(err) ?? new HttpError('unavailable', 'Service unavailable');
   }
   if (!user) throw new AuthenticationError('Not authenticated');
   if (!user.isActive || !user.isAdmin) throw new NotAllowedError(NOT_AN_ADMIN);
