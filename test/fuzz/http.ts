@@ -1,0 +1,63 @@
+/**
+ * The fuzz suite's HTTP client: node:http rather than fetch, because fetch refuses a body on GET
+ * and normalizes URLs, and the suite must send exactly the bytes a hostile client would (raw
+ * percent-encodings, a GET with a body, a Content-Encoding the body does not have).
+ */
+import { Agent, request } from 'node:http';
+
+export interface WireRequest {
+  method: string;
+  /** Path and query, already percent-encoded as they go on the wire. */
+  target: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+
+export function send(baseUrl: string, req: WireRequest, timeoutMs = 30_000): Promise<WireResponse> {
+  const url = new URL(baseUrl);
+  const headers: Record<string, string> = { ...req.headers };
+  if (req.body !== undefined) headers['content-length'] = String(req.body.length);
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      { host: url.hostname, port: url.port, method: req.method, path: req.target, headers, agent, timeout: timeoutMs },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    outgoing.on('error', reject);
+    outgoing.end(req.body);
+  });
+}
+
+export function closeAgent(): void {
+  agent.destroy();
+}
+
+const SECRET_HEADERS: Record<string, string> = { authorization: 'Bearer <user token>', 'x-service-key': '<service key>' };
+
+/** The request as it would be typed with curl: for failure messages (credentials replaced by their kind). */
+export function describeRequest(req: WireRequest, maxBody = 1500): string {
+  const lines = [`${req.method} ${req.target}`];
+  for (const [name, value] of Object.entries(req.headers)) {
+    const shown = SECRET_HEADERS[name] ?? (name === 'cookie' ? value.replace(/admin_token=[^;]+/, 'admin_token=<admin token>') : value);
+    lines.push(`${name}: ${shown}`);
+  }
+  if (req.body !== undefined) {
+    const text = req.body.toString('utf8');
+    const shown = text.length > maxBody ? `${text.slice(0, maxBody)}… (${req.body.length} bytes in all)` : text;
+    lines.push('', JSON.stringify(shown));
+  }
+  return lines.join('\n');
+}

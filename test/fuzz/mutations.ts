@@ -1,0 +1,307 @@
+/**
+ * The mutation classes of the fuzz suite (issue 13, item 3), as plain data: a case says which
+ * part of an endpoint's valid request to break and how (an index into the catalogues below), so
+ * that a counter-example prints short and replays exactly. request.ts turns it into bytes.
+ */
+import fc from 'fast-check';
+import type { Endpoint, Json } from './endpoints';
+
+/** A part of the request: a path parameter (segment index), a query parameter, or a body field. */
+export type Where = { at: 'path'; index: number } | { at: 'query'; name: string } | { at: 'body'; path: (string | number)[] };
+
+export type Mutation =
+  | { kind: 'none' }
+  /** Replace a string with hostile text (NUL, lone surrogates, huge, markup…). */
+  | { kind: 'text'; where: Where; text: number }
+  /** Put these exact percent-encoded bytes on the wire for a path or query parameter (or a form field). */
+  | { kind: 'raw'; where: Where; raw: number }
+  | { kind: 'wrongType'; where: Where; value: number }
+  | { kind: 'missing'; where: Where }
+  | { kind: 'noBody' }
+  | { kind: 'uuid'; where: Where; variant: number }
+  | { kind: 'pagination'; name: string; value: number }
+  | { kind: 'contentType'; value: number }
+  | { kind: 'contentEncoding'; value: number }
+  | { kind: 'malformed'; variant: number }
+  /** Pad the body to about this many bytes (within and above the 1 MiB and 5 MiB limits). */
+  | { kind: 'size'; bytes: number }
+  /** Replace a body field (or the whole body when `where` is absent) with nesting this deep. */
+  | { kind: 'deep'; where?: Where; depth: number; shape: 'array' | 'object' };
+
+export const HOSTILE_TEXT: readonly ((base: string) => string)[] = [
+  () => 'ab\u0000cd',
+  (b) => `${b}\u0000`,
+  () => '\u0000',
+  () => '\ud800x',
+  (b) => `${b}\udfff`,
+  () => '\udbff',
+  () => '\udc00\ud800',
+  () => '😀 ünïcødé',
+  () => '\ufeff\ufffe\uffff',
+  () => '',
+  () => '   ',
+  () => '<script>alert(1)</script>',
+  (b) => `<b>${b}</b>`,
+  () => "'; DROP TABLE users; --",
+  () => '%00',
+  () => '\\u0000',
+  () => '\u202eevil\r\n\u0085',
+  () => 'a'.repeat(256),
+  () => 'a'.repeat(5000),
+  () => 'x'.repeat(200_000),
+  () => '😀'.repeat(3000),
+];
+export const NUL_TEXT = 0;
+export const SURROGATE_TEXT = 3;
+
+/** Percent-encoded on the wire as they are (not re-encoded). */
+export const RAW_ENCODED: readonly string[] = [
+  '%00',
+  'a%00b',
+  '%ED%A0%80',
+  'x%ED%B0%80',
+  '%C0%80',
+  '%FF%FE',
+  '%',
+  '%zz',
+  '%E2%82',
+  '%2e%2e%2f%2e%2e',
+  '%0D%0Aset-cookie:%20x=1',
+  '%25%30%30',
+];
+export const RAW_NUL = 0;
+export const RAW_SURROGATE = 2;
+
+export const WRONG_VALUES: readonly Json[] = [
+  0,
+  -1,
+  1.5,
+  1e308,
+  true,
+  false,
+  null,
+  [],
+  {},
+  ['x'],
+  { $ne: null },
+  'text',
+  JSON.parse('{"__proto__":{"is_admin":true}}') as Json,
+  [[[]]],
+];
+
+export const UUID_VARIANTS: readonly ((base: string) => string)[] = [
+  (b) => b.toUpperCase(),
+  (b) => b.replace(/[a-f]/, (c) => c.toUpperCase()),
+  () => 'not-a-uuid',
+  () => '',
+  () => '00000000-0000-0000-0000-000000000000',
+  () => 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  () => '3b241101-e2bb-4255-8caf-4136c566a962',
+  (b) => b.replace(/-/g, ''),
+  (b) => `{${b}}`,
+  (b) => `${b}x`,
+  (b) => b.slice(0, -1),
+  (b) => ` ${b} `,
+  (b) => `urn:uuid:${b}`,
+  (b) => b.replace(/[0-9]/, '٠'),
+  () => 'ZZZZZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZZZZZZZZZ',
+];
+export const UUID_UPPER = 0;
+export const UUID_BAD = 2;
+
+export const PAGINATION_NAMES = ['page', 'page_size', 'limit'] as const;
+/** Raw query values (percent-encoded already where needed). */
+export const PAGINATION_VALUES: readonly string[] = [
+  '-1',
+  '0',
+  '-0',
+  '1.5',
+  '1e3',
+  '1e309',
+  '99999999999999999999999',
+  'abc',
+  '',
+  'NaN',
+  'Infinity',
+  '0x10',
+  '%201',
+  '1,2',
+  '%EF%BC%92',
+  '1e-7',
+  'null',
+];
+export const PAGINATION_NEGATIVE = 0;
+export const PAGINATION_HUGE = 6;
+
+export const CONTENT_TYPES: readonly (string | undefined)[] = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'multipart/form-data; boundary=zzz',
+  'application/json; charset=utf-16',
+  'application/json; charset=latin1',
+  'application/xml',
+  undefined,
+  'application/json, text/plain',
+  'application/merge-patch+json',
+  '*/*',
+  'APPLICATION/JSON',
+  'text/csv',
+  'application/octet-stream',
+  ';',
+];
+
+/** Content-Encoding values; `gzip-real` and `gzip-bomb` really compress, the others lie. */
+export const CONTENT_ENCODINGS: readonly string[] = [
+  'gzip',
+  'br',
+  'deflate',
+  'x-gzip',
+  'identity',
+  'compress',
+  'zstd',
+  'gzip, br',
+  'GZIP',
+  'bogus',
+  'gzip-real',
+  'gzip-bomb',
+];
+
+export const MALFORMED_JSON: readonly ((base: string) => string | Buffer)[] = [
+  (b) => b.slice(0, Math.max(1, b.length - 1)),
+  (b) => `${b}garbage`,
+  (b) => `\ufeff${b}`,
+  (b) => b.replace(':', '='),
+  () => '{',
+  () => '{"a":1,}',
+  () => "{'a':1}",
+  () => '',
+  () => 'null',
+  () => '"text"',
+  () => '1',
+  () => '[]',
+  () => '{"a":1,"a":2}',
+  () => '{"__proto__":{"is_admin":true},"constructor":{"prototype":{"x":1}}}',
+  () => Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xed, 0xa0, 0x80, 0x22, 0x7d]),
+  () => '{"a":"\u0000"}',
+  () => '{"a":1e999,"b":-1e999}',
+  () => '\u0000',
+];
+
+export const SIZES = [100_000, 900_000, 1_048_577, 2_000_000, 5_300_000] as const;
+export const DEPTHS = [64, 1000, 10_000, 100_000] as const;
+
+/** The parts of an endpoint's request a mutation can aim at. */
+export interface Targets {
+  strings: Where[];
+  leaves: Where[];
+  keys: Where[];
+  uuids: Where[];
+  raw: Where[];
+  hasBody: boolean;
+}
+
+const UUID_PLACEHOLDER = /^\{(user|admin|workspace|newWorkspace|member|victim|invitation|group|resource|rid|action|role|serviceApp|clientApp|newId)\}$/;
+
+export function targetsOf(ep: Endpoint): Targets {
+  const t: Targets = { strings: [], leaves: [], keys: [], uuids: [], raw: [], hasBody: ep.body !== undefined };
+  ep.path.split('/').forEach((seg, index) => {
+    if (!seg.startsWith('{')) return;
+    const where: Where = { at: 'path', index };
+    t.strings.push(where);
+    t.raw.push(where);
+    if (UUID_PLACEHOLDER.test(seg)) t.uuids.push(where);
+  });
+  for (const [name, value] of Object.entries(ep.query ?? {})) {
+    const where: Where = { at: 'query', name };
+    t.strings.push(where);
+    t.raw.push(where);
+    t.keys.push(where);
+    if (UUID_PLACEHOLDER.test(value)) t.uuids.push(where);
+  }
+  const walk = (value: Json, path: (string | number)[]) => {
+    if (path.length > 0) t.leaves.push({ at: 'body', path });
+    if (typeof value === 'string') {
+      t.strings.push({ at: 'body', path });
+      if (UUID_PLACEHOLDER.test(value)) t.uuids.push({ at: 'body', path });
+    } else if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i]));
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        t.keys.push({ at: 'body', path: [...path, key] });
+        walk(item, [...path, key]);
+      }
+    }
+  };
+  const body = ep.body;
+  if (body && 'json' in body) walk(body.json, []);
+  if (body && 'form' in body) {
+    for (const name of Object.keys(body.form)) {
+      const where: Where = { at: 'body', path: [name] };
+      t.strings.push(where);
+      t.raw.push(where);
+      t.keys.push(where);
+    }
+  }
+  if (body && 'csv' in body) body.csv[0]?.forEach((_cell, i) => t.strings.push({ at: 'body', path: [0, i] }));
+  return t;
+}
+
+const index = (list: readonly unknown[]) => fc.nat({ max: list.length - 1 });
+
+/** Every mutation that applies to the endpoint. */
+export function mutationArbitrary(t: Targets): fc.Arbitrary<Mutation> {
+  const arbs: fc.Arbitrary<Mutation>[] = [
+    fc.constant<Mutation>({ kind: 'none' }),
+    fc.record({ kind: fc.constant('pagination' as const), name: fc.constantFrom(...PAGINATION_NAMES), value: index(PAGINATION_VALUES) }),
+    fc.record({ kind: fc.constant('contentType' as const), value: index(CONTENT_TYPES) }),
+    fc.record({ kind: fc.constant('contentEncoding' as const), value: index(CONTENT_ENCODINGS) }),
+    fc.record({ kind: fc.constant('malformed' as const), variant: index(MALFORMED_JSON) }),
+    fc.record({ kind: fc.constant('size' as const), bytes: fc.constantFrom(...SIZES) }),
+    fc.record({ kind: fc.constant('deep' as const), depth: fc.constantFrom(...DEPTHS), shape: fc.constantFrom('array' as const, 'object' as const) }),
+  ];
+  if (t.strings.length > 0) {
+    arbs.push(fc.record({ kind: fc.constant('text' as const), where: fc.constantFrom(...t.strings), text: index(HOSTILE_TEXT) }));
+  }
+  if (t.raw.length > 0) arbs.push(fc.record({ kind: fc.constant('raw' as const), where: fc.constantFrom(...t.raw), raw: index(RAW_ENCODED) }));
+  if (t.leaves.length > 0) {
+    arbs.push(fc.record({ kind: fc.constant('wrongType' as const), where: fc.constantFrom(...t.leaves), value: index(WRONG_VALUES) }));
+    arbs.push(
+      fc.record({
+        kind: fc.constant('deep' as const),
+        where: fc.constantFrom(...t.leaves),
+        depth: fc.constantFrom(...DEPTHS),
+        shape: fc.constantFrom('array' as const, 'object' as const),
+      }),
+    );
+  }
+  if (t.keys.length > 0) arbs.push(fc.record({ kind: fc.constant('missing' as const), where: fc.constantFrom(...t.keys) }));
+  if (t.hasBody) arbs.push(fc.constant<Mutation>({ kind: 'noBody' }));
+  if (t.uuids.length > 0) {
+    arbs.push(fc.record({ kind: fc.constant('uuid' as const), where: fc.constantFrom(...t.uuids), variant: index(UUID_VARIANTS) }));
+  }
+  return fc.oneof(...arbs);
+}
+
+/** One case of every class that applies, run first on every endpoint (the random cases follow). */
+export function everyClassOnce(t: Targets): Mutation[] {
+  const cases: Mutation[] = [{ kind: 'none' }];
+  const text = t.strings.find((w) => w.at === 'body') ?? t.strings[0];
+  if (text) cases.push({ kind: 'text', where: text, text: NUL_TEXT }, { kind: 'text', where: text, text: SURROGATE_TEXT });
+  const raw = t.raw.find((w) => w.at === 'query') ?? t.raw[0];
+  if (raw) cases.push({ kind: 'raw', where: raw, raw: RAW_NUL }, { kind: 'raw', where: raw, raw: RAW_SURROGATE });
+  if (t.leaves[0]) cases.push({ kind: 'wrongType', where: t.leaves[0], value: 0 });
+  if (t.keys[0]) cases.push({ kind: 'missing', where: t.keys[0] });
+  if (t.uuids[0]) cases.push({ kind: 'uuid', where: t.uuids[0], variant: UUID_UPPER }, { kind: 'uuid', where: t.uuids[0], variant: UUID_BAD });
+  cases.push(
+    { kind: 'pagination', name: 'page', value: PAGINATION_NEGATIVE },
+    { kind: 'pagination', name: 'page_size', value: PAGINATION_HUGE },
+    { kind: 'contentType', value: 0 },
+    { kind: 'contentEncoding', value: CONTENT_ENCODINGS.indexOf('gzip') },
+    { kind: 'contentEncoding', value: CONTENT_ENCODINGS.indexOf('br') },
+    { kind: 'malformed', variant: 0 },
+    { kind: 'size', bytes: 900_000 },
+    { kind: 'size', bytes: 2_000_000 },
+    { kind: 'deep', depth: 10_000, shape: 'array' },
+  );
+  return cases;
+}
