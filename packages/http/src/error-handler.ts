@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { MALFORMED_TEXT_TYPE } from './body';
 import { HttpError, NotFoundError, STATUS_BY_CODE, type ErrorCode } from './errors';
 
 /** body-parser and friends mark client mistakes with a `type`; map those we know. */
@@ -9,6 +10,9 @@ const CLIENT_ERROR_TYPES: Record<string, { code: ErrorCode; detail: string }> = 
   'charset.unsupported': { code: 'unsupported_media_type', detail: 'Unsupported charset' },
   'request.size.invalid': { code: 'input', detail: 'Request size did not match Content-Length' },
   'request.aborted': { code: 'input', detail: 'Request aborted' },
+  'parameters.too.many': { code: 'payload_too_large', detail: 'Too many form parameters' },
+  'querystring.parse.rangeError': { code: 'validation', detail: 'Form body nested too deeply' },
+  [MALFORMED_TEXT_TYPE]: { code: 'validation', detail: 'Body is not well-formed UTF-8 text' },
 };
 
 function toHttpError(err: unknown): HttpError | undefined {
@@ -19,6 +23,11 @@ function toHttpError(err: unknown): HttpError | undefined {
   if (typeof type === 'string') {
     const known = CLIENT_ERROR_TYPES[type];
     if (known) return new HttpError(known.code, known.detail);
+  }
+  // body-parser passes a stream's own failure on as a bare 400 with no `type`: zlib's, when the
+  // body is not in its Content-Encoding (gzip, br, deflate).
+  if (type === undefined && (err as { status?: unknown } | null)?.status === 400) {
+    return new HttpError('validation', 'Malformed body: it does not match its Content-Encoding');
   }
   return undefined;
 }

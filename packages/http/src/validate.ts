@@ -1,13 +1,16 @@
 import type { z } from 'zod';
 import { ValidationError, type FieldProblem } from './errors';
+import { assertWellFormedText } from './text';
 
 export type InputLocation = 'body' | 'query' | 'path' | 'header';
 
 /**
  * Parses client input through its schema, or throws a 422 that names every field problem
- * (FastAPI's `loc`/`msg`/`type` shape, which Sentinel Auth clients already understand).
+ * (FastAPI's `loc`/`msg`/`type` shape, which Sentinel Auth clients already understand). Every
+ * string must pass the text rule first (text.ts), whatever the schema says.
  */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: InputLocation): z.infer<S> {
+  assertWellFormedText(value, where);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const errors: FieldProblem[] = result.error.issues.map((issue) => ({

@@ -66,6 +66,7 @@ export async function startService<C extends BaseEnv & { PORT: number }>(
     host: config.HOST,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    cookieSecure: config.COOKIE_SECURE,
     closers: [() => runClosers(closers), () => prisma.$disconnect(), () => redis.quit()],
   });
   definition.background?.(deps);

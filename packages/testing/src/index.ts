@@ -5,6 +5,8 @@ export type { TestContext } from './context';
 export { identityHeader, TEST_INTERNAL_SECRET, testAdmin, testService, testUser } from './identity';
 export { freePort, PROJECT_ROOT, startPrivateRedis, startServiceProcess, waitForHttp } from './processes';
 export type { ChildService, PrivateRedis } from './processes';
+export { rawHttp } from './raw-http';
+export type { RawResponse } from './raw-http';
 export { createTestRedis, TEST_REDIS_URL } from './redis';
 export type { TestRedis } from './redis';
 export { describeServiceEdge } from './conformance';

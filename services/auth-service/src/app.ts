@@ -1,7 +1,7 @@
-import { HttpError } from '@sentinel/http';
+import { formBody, HttpError } from '@sentinel/http';
 import { serviceApp, type ServiceDeps } from '@sentinel/runtime';
 import cookieParser from 'cookie-parser';
-import express, { Router, type ErrorRequestHandler, type Express } from 'express';
+import { Router, type ErrorRequestHandler, type Express } from 'express';
 import type { Config } from './config';
 import { createAuthContext } from './context';
 import { createAdminLoginRouter } from './http/admin-login';
@@ -25,7 +25,7 @@ export function createApp(deps: AppDeps): Express {
   const browser = Router();
   browser.use(cookieParser(deps.config.SESSION_SECRET_KEY));
   // The dev provider's form posts urlencoded.
-  browser.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  browser.use(formBody({ limit: '16kb' }));
   browser.use(createLoginRouter(ctx), createAdminLoginRouter(ctx));
   browser.use(browserErrors);
   return serviceApp(deps, [browser, createCodeExchangeRouter(ctx), createClientAppsRouter(ctx)]);

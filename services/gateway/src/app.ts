@@ -6,6 +6,7 @@ import {
   HttpError,
   NotFoundError,
   requestLogger,
+  wellFormedUrl,
 } from '@sentinel/http';
 import { readinessChecks, type ServiceDeps } from '@sentinel/runtime';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -110,6 +111,7 @@ export function createApp(deps: GatewayDeps): Express {
   app.use(createHealthRouter(readinessChecks(deps)));
   app.use(createCors({ prisma: deps.prisma, logger: deps.logger, configured: config.CORS_ORIGINS, adminUrl: config.ADMIN_URL, cacheSeconds: config.CORS_CACHE_SECONDS }));
   app.use(bodyLimit({ default: config.BODY_LIMIT_BYTES, csvImport: config.CSV_IMPORT_BODY_LIMIT_BYTES }));
+  app.use(wellFormedUrl);
   app.use(async (req, res, next) => {
     const match = matchRoute(req.method, req.path);
     if ('notFound' in match) throw new NotFoundError();

@@ -1,3 +1,4 @@
+import { rawHttp } from '@sentinel/testing';
 import request from 'supertest';
 import { startStack, type Stack } from './support';
 
@@ -126,6 +127,40 @@ describe('gateway: headers, CORS, hosts and body limits', () => {
     const send = (bytes: number) => request(stack.gateway).post('/admin/import/csv/preview').set('content-type', 'text/csv').send('x'.repeat(bytes));
     expect((await send(3 * 1024 * 1024)).status).toBe(401); // past the size check, refused by the admin tier
     expect((await send(6 * 1024 * 1024)).status).toBe(413);
+  });
+
+  it('when Node refuses the request line or headers (431, bad Content-Length, bad chunking), then JSON with the security headers, and the connection closes', async () => {
+    const port = await listen(stack);
+    const cases: Array<[string, number, string]> = [
+      [`GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'Request header fields too large'],
+      ['POST /auth/refresh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 12abc\r\n\r\n{}', 400, 'Invalid Content-Length'],
+      ['POST /auth/refresh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 400, 'Invalid Content-Length'],
+      ['GET /health HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n', 400, 'Malformed HTTP request'],
+    ];
+    for (const [raw, status, detail] of cases) {
+      const res = await rawHttp(port, raw);
+      expect({ status: res.status, body: res.body }).toEqual({ status, body: JSON.stringify({ detail }) });
+      expect(res.headers).toMatchObject({ ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    }
+    const chunked = await rawHttp(
+      port,
+      'POST /auth/refresh HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+    );
+    expect({ status: chunked.status, body: chunked.body }).toEqual({ status: 400, body: JSON.stringify({ detail: 'Invalid chunked encoding' }) });
+  });
+
+  it('when a URL decodes to a NUL, invalid UTF-8 or a surrogate, then 422 at the gateway, before anything is forwarded', async () => {
+    for (const path of [
+      '/auth/login/dev?redirect_uri=%00&code_challenge=x&code_challenge_method=S256',
+      '/admin/users?search=%00',
+      '/admin/activity?action=%FF',
+      '/workspaces/%ED%A0%80/members',
+    ]) {
+      const res = await request(stack.gateway).get(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 422 });
+      expect(res.body.detail).toMatch(/must be well-formed Unicode text without NUL characters/);
+      expect(res.headers).toMatchObject(SECURITY_HEADERS);
+    }
   });
 });
 

@@ -33,6 +33,6 @@ export function createApp(deps: AppDeps): Express {
       createInternalTokenRouter(tokens),
       createServiceAppsRouter(createServiceApps({ ...deps, resources: createServiceResources(deps.config) })),
     ],
-    { bodyErrors: { '/auth/refresh': new AuthenticationError(INVALID_REFRESH_TOKEN) } },
+    { bodyErrors: { '/auth/refresh': new AuthenticationError(INVALID_REFRESH_TOKEN), '/auth/revoke': 'ignore' } },
   );
 }

@@ -6,8 +6,8 @@ import {
   tokenPairSchema,
   tokenRequestSchema,
 } from '@sentinel/contracts';
-import { AuthenticationError, currentService, currentUser, parseInput, respond } from '@sentinel/http';
-import express, { Router } from 'express';
+import { AuthenticationError, currentService, currentUser, formBody, parseInput, respond } from '@sentinel/http';
+import { Router, type RequestHandler } from 'express';
 import {
   INVALID_REFRESH_TOKEN,
   introspect,
@@ -19,7 +19,13 @@ import {
 } from '../tokens';
 
 /** RFC 7009 and 7662 clients send forms; Sentinel Auth clients send JSON. Both are read. */
-const form = express.urlencoded({ extended: false, limit: '16kb' });
+const form = formBody({ limit: '16kb' });
+/** RFC 7009: revocation answers 200 whatever it is sent, so an unreadable form is read as no body. */
+const lenientForm: RequestHandler = (req, res, next) =>
+  form(req, res, (err?: unknown) => {
+    if (err !== undefined) req.body = undefined;
+    next();
+  });
 
 /** The public and user token routes of api.md. */
 export function createTokenRouter(ctx: TokenContext): Router {
@@ -44,7 +50,7 @@ export function createTokenRouter(ctx: TokenContext): Router {
     respond(res, okSchema, { ok: true });
   });
 
-  router.post('/auth/revoke', form, async (req, res) => {
+  router.post('/auth/revoke', lenientForm, async (req, res) => {
     const body = tokenRequestSchema.safeParse(req.body);
     if (body.success) await revokeAnyToken(ctx, body.data.token);
     res.status(200).json({});

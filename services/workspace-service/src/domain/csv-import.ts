@@ -1,6 +1,6 @@
 import { CSV_IMPORT_COLUMNS, importRowSchema, type ImportPreview, type ImportResult } from '@sentinel/contracts';
 import { recordActivities, recordActivity, type Database } from '@sentinel/db';
-import { ValidationError } from '@sentinel/http';
+import { findIllFormedText, ILL_FORMED_TEXT_MESSAGE, ValidationError } from '@sentinel/http';
 import { CsvSyntaxError, parseCsv } from '../csv';
 
 /** Data rows one import may hold (the 5 MiB body limit allows far more than one transaction should). */
@@ -16,8 +16,9 @@ export interface CheckedRow extends Fields {
 }
 
 /**
- * The file's data rows, or a 422 naming what is wrong with the file as a whole: not UTF-8,
- * empty, bad quoting, a header without exactly the columns email,name,workspace_slug,role.
+ * The file's data rows, or a 422 naming what is wrong with the file as a whole: not UTF-8, a
+ * field that breaks the text rule (a NUL), empty, bad quoting, a header without exactly the
+ * columns email,name,workspace_slug,role.
  */
 export function readImportFile(file: Buffer): Array<Fields & { row: number; fieldCount: number }> {
   let text: string;
@@ -32,6 +33,11 @@ export function readImportFile(file: Buffer): Array<Fields & { row: number; fiel
   } catch (err) {
     if (err instanceof CsvSyntaxError) throw new ValidationError(`The file is not valid CSV: ${err.message}`);
     throw err;
+  }
+  const bad = findIllFormedText(records);
+  if (bad) {
+    const [record = 0, field = 0] = bad.map(Number);
+    throw new ValidationError(`${record === 0 ? 'The header' : `Row ${record}`}, field ${field + 1}: ${ILL_FORMED_TEXT_MESSAGE}`);
   }
   const [header, ...data] = records;
   if (!header) throw new ValidationError('The file is empty');
