@@ -48,7 +48,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   e('POST', '/auth/switch-workspace', 'user', { body: { json: { workspace_id: '{workspace}' } } }),
   e('POST', '/auth/introspect', 'service', { body: { json: { token: '{accessToken}', token_type_hint: 'access_token' } } }),
   e('GET', '/admin/service-apps', 'admin'),
-  e('POST', '/admin/service-apps', 'admin', { body: { json: { name: 'Fuzz app', service_name: 'fuzzgen' } } }),
+  e('POST', '/admin/service-apps', 'admin', { body: { json: { name: 'Fuzz app', service_name: '{newSvc}' } } }),
   e('GET', '/admin/service-apps/{serviceApp}', 'admin'),
   e('PATCH', '/admin/service-apps/{serviceApp}', 'admin', { body: { json: { name: 'Victim app', is_active: true } } }),
   e('POST', '/admin/service-apps/{serviceApp}/rotate-key', 'admin', { body: { json: { overlap_seconds: 60 } } }),

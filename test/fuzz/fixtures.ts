@@ -169,6 +169,8 @@ export async function buildWorld(system: RunningSystem): Promise<World> {
   v.clientApp = await createClientApp(system, 'https://victim.example.com/cb', 'Victim client');
   Object.assign(v, await newCode(), { challenge: pkcePair().challenge, state: 'fuzz-state' });
 
+  // Made in SQL, one statement each: they run before every case of their endpoints.
+  const one = async (text: string, values: unknown[]): Promise<string> => (await system.sql<{ id: string }>(text, values))[0]!.id;
   const makers: Record<FreshKind, () => Promise<Values>> = {
     token: async () => {
       const pair = await issue(v.workspace!);
@@ -176,44 +178,87 @@ export async function buildWorld(system: RunningSystem): Promise<World> {
     },
     adminCookie: async () => ({ adminCookie: await adminCookie() }),
     ownWorkspace: async () => {
-      const leaver = { ...v, userToken: (await issue(v.workspace!)).access_token! };
-      const ws = (await api('POST', '/workspaces', 'user', { name: 'Doomed', slug: `doomed-${suffix()}` }, leaver)) as { id: string };
-      return { workspace: ws.id, userToken: (await issue(ws.id)).access_token! };
+      const workspace = await one(
+        `WITH w AS (INSERT INTO workspaces (id, slug, name, created_by, updated_at) VALUES (gen_random_uuid(), $1, 'Doomed', $2, now()) RETURNING id),
+              m AS (INSERT INTO workspace_memberships (id, workspace_id, user_id, role) SELECT gen_random_uuid(), id, $2, 'owner' FROM w)
+         SELECT id FROM w`,
+        [`doomed-${suffix()}`, v.leaver],
+      );
+      return { workspace, userToken: (await issue(workspace)).access_token! };
     },
     member: async () => {
-      const member = await newUser(`member-${suffix()}@fuzz.test`, 'Doomed Member');
-      await addMember(v.workspace!, member, 'viewer');
+      const member = await one(
+        `WITH u AS (INSERT INTO users (id, email, name, updated_at) VALUES (gen_random_uuid(), $1, 'Doomed Member', now()) RETURNING id),
+              m AS (INSERT INTO workspace_memberships (id, workspace_id, user_id, role) SELECT gen_random_uuid(), $2, id, 'viewer' FROM u)
+         SELECT id FROM u`,
+        [`member-${suffix()}@fuzz.test`, v.workspace],
+      );
       return { member };
     },
-    invitation: async () => {
-      const inv = (await api('POST', `/workspaces/${v.workspace}/members/invite`, 'user', { email: `inv-${suffix()}@fuzz.test` })) as {
-        invitation_id: string;
-      };
-      return { invitation: inv.invitation_id };
+    invitation: async () => ({
+      invitation: await one(
+        `INSERT INTO invitations (id, workspace_id, email, role, invited_by, expires_at)
+         VALUES (gen_random_uuid(), $1, $2, 'viewer', $3, now() + interval '1 day') RETURNING id`,
+        [v.workspace, `inv-${suffix()}@fuzz.test`, v.user],
+      ),
+    }),
+    group: async () => ({ group: await sqlGroup([]) }),
+    groupWithMember: async () => ({ group: await sqlGroup([v.member!]) }),
+    resource: async () => {
+      const [row] = await system.sql<{ id: string; resource_id: string }>(
+        `WITH r AS (INSERT INTO resource_permissions (id, service_name, resource_type, resource_id, workspace_id, owner_id, visibility, updated_at)
+                    VALUES (gen_random_uuid(), $1, $2, gen_random_uuid(), $3, $4, 'private', now()) RETURNING id, resource_id),
+              s AS (INSERT INTO resource_shares (id, resource_permission_id, grantee_type, grantee_id, permission, granted_by)
+                    SELECT gen_random_uuid(), id, 'user', $5, 'view', $4 FROM r)
+         SELECT id, resource_id FROM r`,
+        [v.svc, v.type, v.workspace, v.user, v.member],
+      );
+      return { resource: row!.id, rid: row!.resource_id };
     },
-    group: () => newGroup(false),
-    groupWithMember: () => newGroup(true),
-    resource: newResource,
     serviceApp: async () => ({
-      serviceApp: ((await api('POST', '/admin/service-apps', 'admin', { name: 'Doomed service', service_name: `doomed-${suffix()}` })) as { id: string }).id,
+      serviceApp: await one(
+        `INSERT INTO service_apps (id, name, service_name, key_prefix, key_hash, updated_at)
+         VALUES (gen_random_uuid(), 'Doomed service', $1, $2, $3, now()) RETURNING id`,
+        [`doomed-${suffix()}`, `doomed${suffix()}`, randomBytes(32).toString('hex')],
+      ),
     }),
     clientApp: async () => ({ clientApp: await createClientApp(system, `https://doomed-${suffix()}.example.com/cb`, 'Doomed client') }),
     adminWorkspace: async () => ({
-      newWorkspace: ((await api('POST', '/admin/workspaces', 'admin', { name: 'Doomed', slug: `doomed-${suffix()}` })) as { id: string }).id,
+      newWorkspace: await one(`INSERT INTO workspaces (id, slug, name, updated_at) VALUES (gen_random_uuid(), $1, 'Doomed', now()) RETURNING id`, [
+        `doomed-${suffix()}`,
+      ]),
     }),
-    role: () => newRole(true),
-    emptyRole: () => newRole(false),
-    serviceAction: newServiceAction,
+    role: async () => ({ role: await sqlRole(true) }),
+    emptyRole: async () => ({ role: await sqlRole(false) }),
+    serviceAction: async () => {
+      const actionName = `doc.${suffix()}`;
+      return { action: await one('INSERT INTO service_actions (id, service_name, action) VALUES (gen_random_uuid(), $1, $2) RETURNING id', [v.svc, actionName]), actionName };
+    },
     code: newCode,
     loginState: () => loginState('/auth/login/dev', { redirect_uri: REDIRECT_URI, code_challenge: pkcePair().challenge }),
     adminLoginState: () => loginState('/auth/admin/login/dev'),
   };
+  const sqlGroup = (members: string[]) =>
+    one(
+      `WITH g AS (INSERT INTO groups (id, workspace_id, name, created_by, updated_at) VALUES (gen_random_uuid(), $1, $2, $3, now()) RETURNING id),
+            m AS (INSERT INTO group_memberships (id, group_id, user_id) SELECT gen_random_uuid(), g.id, u FROM g, unnest($4::uuid[]) AS u)
+       SELECT id FROM g`,
+      [v.workspace, `Doomed ${suffix()}`, v.user, members],
+    );
+  const sqlRole = (withGrants: boolean) =>
+    one(
+      `WITH r AS (INSERT INTO roles (id, workspace_id, name, updated_at) VALUES (gen_random_uuid(), $1, $2, now()) RETURNING id),
+            a AS (INSERT INTO role_actions (id, role_id, service_action_id) SELECT gen_random_uuid(), r.id, $3 FROM r WHERE $5),
+            m AS (INSERT INTO user_roles (id, user_id, role_id) SELECT gen_random_uuid(), $4, r.id FROM r WHERE $5)
+       SELECT id FROM r`,
+      [v.workspace, `Doomed ${suffix()}`, v.action, v.member, withGrants],
+    );
 
   return {
     values: v,
     caseValues: async (fresh) => {
       const s = suffix();
-      const values: Values = { ...v, newId: randomUUID(), newEmail: `new-${s}@fuzz.test`, newSlug: `fuzz-${s}`, newName: `Fuzz ${s}` };
+      const values: Values = { ...v, newId: randomUUID(), newEmail: `new-${s}@fuzz.test`, newSlug: `fuzz-${s}`, newName: `Fuzz ${s}`, newSvc: `svc-${s}` };
       for (const kind of fresh) Object.assign(values, await makers[kind]());
       return values;
     },
