@@ -11,6 +11,8 @@ export interface WireRequest {
   target: string;
   headers: Record<string, string>;
   body?: Buffer;
+  /** Sent without Content-Length (Transfer-Encoding: chunked). */
+  chunked?: boolean;
 }
 
 export interface WireResponse {
@@ -24,20 +26,28 @@ const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 export function send(baseUrl: string, req: WireRequest, timeoutMs = 30_000): Promise<WireResponse> {
   const url = new URL(baseUrl);
   const headers: Record<string, string> = { ...req.headers };
-  if (req.body !== undefined) headers['content-length'] = String(req.body.length);
+  if (req.body !== undefined && !req.chunked) headers['content-length'] = String(req.body.length);
   return new Promise((resolve, reject) => {
+    let answered: WireResponse | undefined;
     const outgoing = request(
       { host: url.hostname, port: url.port, method: req.method, path: req.target, headers, agent, timeout: timeoutMs },
       (res) => {
         const chunks: Buffer[] = [];
+        answered = { status: res.statusCode ?? 0, headers: res.headers, body: '' };
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
+        res.on('end', () => resolve({ ...answered!, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', () => resolve(answered!));
       },
     );
     outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    outgoing.on('error', reject);
-    outgoing.end(req.body);
+    // A server that answers (413) before the body is sent may close the connection under our feet.
+    outgoing.on('error', (err) => (answered ? resolve(answered) : reject(err)));
+    if (req.body === undefined) outgoing.end();
+    else if (req.chunked) {
+      // Two writes, so that node sends the body chunked.
+      outgoing.write(req.body.subarray(0, 1));
+      outgoing.end(req.body.subarray(1));
+    } else outgoing.end(req.body);
   });
 }
 
@@ -49,7 +59,7 @@ const SECRET_HEADERS: Record<string, string> = { authorization: 'Bearer <user to
 
 /** The request as it would be typed with curl: for failure messages (credentials replaced by their kind). */
 export function describeRequest(req: WireRequest, maxBody = 1500): string {
-  const lines = [`${req.method} ${req.target}`];
+  const lines = [`${req.method} ${req.target}`, ...(req.chunked ? ['transfer-encoding: chunked'] : [])];
   for (const [name, value] of Object.entries(req.headers)) {
     const shown = SECRET_HEADERS[name] ?? (name === 'cookie' ? value.replace(/admin_token=[^;]+/, 'admin_token=<admin token>') : value);
     lines.push(`${name}: ${shown}`);

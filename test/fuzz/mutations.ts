@@ -23,8 +23,8 @@ export type Mutation =
   | { kind: 'contentType'; value: number }
   | { kind: 'contentEncoding'; value: number }
   | { kind: 'malformed'; variant: number }
-  /** Pad the body to about this many bytes (within and above the 1 MiB and 5 MiB limits). */
-  | { kind: 'size'; bytes: number }
+  /** Pad the body to about this many bytes (within and above the 1 MiB and 5 MiB limits), maybe with no Content-Length. */
+  | { kind: 'size'; bytes: number; chunked: boolean }
   /** Replace a body field (or the whole body when `where` is absent) with nesting this deep. */
   | { kind: 'deep'; where?: Where; depth: number; shape: 'array' | 'object' };
 
@@ -188,8 +188,10 @@ export const MALFORMED_JSON: readonly ((base: string) => string | Buffer)[] = [
   () => '\u0000',
 ];
 
-export const SIZES = [100_000, 900_000, 1_048_577, 2_000_000, 5_300_000] as const;
-export const DEPTHS = [64, 1000, 10_000, 100_000] as const;
+/** Within and just above the 1 MiB body limit; for the CSV import, within and above its 5 MiB. */
+export const SIZES = [100_000, 1_000_000, 1_048_577] as const;
+export const CSV_SIZES = [2_000_000, 5_242_881] as const;
+export const DEPTHS = [64, 5000, 50_000] as const;
 
 /** The parts of an endpoint's request a mutation can aim at. */
 export interface Targets {
@@ -199,12 +201,13 @@ export interface Targets {
   uuids: Where[];
   raw: Where[];
   hasBody: boolean;
+  csv: boolean;
 }
 
 const UUID_PLACEHOLDER = /^\{(user|admin|workspace|newWorkspace|member|victim|invitation|group|resource|rid|action|role|serviceApp|clientApp|newId)\}$/;
 
 export function targetsOf(ep: Endpoint): Targets {
-  const t: Targets = { strings: [], leaves: [], keys: [], uuids: [], raw: [], hasBody: ep.body !== undefined };
+  const t: Targets = { strings: [], leaves: [], keys: [], uuids: [], raw: [], hasBody: ep.body !== undefined, csv: ep.body !== undefined && 'csv' in ep.body };
   ep.path.split('/').forEach((seg, index) => {
     if (!seg.startsWith('{')) return;
     const where: Where = { at: 'path', index };
@@ -255,7 +258,14 @@ export function mutationArbitrary(t: Targets): fc.Arbitrary<Mutation> {
     fc.record({ kind: fc.constant('contentType' as const), value: index(CONTENT_TYPES) }),
     fc.record({ kind: fc.constant('contentEncoding' as const), value: index(CONTENT_ENCODINGS) }),
     fc.record({ kind: fc.constant('malformed' as const), variant: index(MALFORMED_JSON) }),
-    fc.record({ kind: fc.constant('size' as const), bytes: fc.constantFrom(...SIZES) }),
+  ];
+  // Big bodies cost the most to send and parse: a quarter of the weight of the other classes.
+  const heavy: fc.Arbitrary<Mutation>[] = [
+    fc.record({
+      kind: fc.constant('size' as const),
+      bytes: fc.constantFrom(...(t.csv ? [...SIZES, ...CSV_SIZES] : SIZES)),
+      chunked: fc.boolean(),
+    }),
     fc.record({ kind: fc.constant('deep' as const), depth: fc.constantFrom(...DEPTHS), shape: fc.constantFrom('array' as const, 'object' as const) }),
   ];
   if (t.strings.length > 0) {
@@ -264,7 +274,7 @@ export function mutationArbitrary(t: Targets): fc.Arbitrary<Mutation> {
   if (t.raw.length > 0) arbs.push(fc.record({ kind: fc.constant('raw' as const), where: fc.constantFrom(...t.raw), raw: index(RAW_ENCODED) }));
   if (t.leaves.length > 0) {
     arbs.push(fc.record({ kind: fc.constant('wrongType' as const), where: fc.constantFrom(...t.leaves), value: index(WRONG_VALUES) }));
-    arbs.push(
+    heavy.push(
       fc.record({
         kind: fc.constant('deep' as const),
         where: fc.constantFrom(...t.leaves),
@@ -278,19 +288,24 @@ export function mutationArbitrary(t: Targets): fc.Arbitrary<Mutation> {
   if (t.uuids.length > 0) {
     arbs.push(fc.record({ kind: fc.constant('uuid' as const), where: fc.constantFrom(...t.uuids), variant: index(UUID_VARIANTS) }));
   }
-  return fc.oneof(...arbs);
+  return fc.oneof(...arbs.map((arbitrary) => ({ arbitrary, weight: 4 })), ...heavy.map((arbitrary) => ({ arbitrary, weight: 1 })));
 }
 
-/** One case of every class that applies, run first on every endpoint (the random cases follow). */
+/**
+ * Run first on every endpoint, before the random cases: the valid request, NUL and a lone
+ * surrogate in every string (body field, query and path parameter), %00 on the wire in every
+ * query parameter, every UUID upper-cased, and one case of every other class.
+ */
 export function everyClassOnce(t: Targets): Mutation[] {
   const cases: Mutation[] = [{ kind: 'none' }];
-  const text = t.strings.find((w) => w.at === 'body') ?? t.strings[0];
-  if (text) cases.push({ kind: 'text', where: text, text: NUL_TEXT }, { kind: 'text', where: text, text: SURROGATE_TEXT });
-  const raw = t.raw.find((w) => w.at === 'query') ?? t.raw[0];
-  if (raw) cases.push({ kind: 'raw', where: raw, raw: RAW_NUL }, { kind: 'raw', where: raw, raw: RAW_SURROGATE });
+  for (const where of t.strings) cases.push({ kind: 'text', where, text: NUL_TEXT }, { kind: 'text', where, text: SURROGATE_TEXT });
+  for (const where of t.raw) if (where.at !== 'path') cases.push({ kind: 'raw', where, raw: RAW_NUL });
+  const raw = t.raw[0];
+  if (raw) cases.push({ kind: 'raw', where: raw, raw: RAW_SURROGATE });
   if (t.leaves[0]) cases.push({ kind: 'wrongType', where: t.leaves[0], value: 0 });
   if (t.keys[0]) cases.push({ kind: 'missing', where: t.keys[0] });
-  if (t.uuids[0]) cases.push({ kind: 'uuid', where: t.uuids[0], variant: UUID_UPPER }, { kind: 'uuid', where: t.uuids[0], variant: UUID_BAD });
+  for (const where of t.uuids) cases.push({ kind: 'uuid', where, variant: UUID_UPPER });
+  if (t.uuids[0]) cases.push({ kind: 'uuid', where: t.uuids[0], variant: UUID_BAD });
   cases.push(
     { kind: 'pagination', name: 'page', value: PAGINATION_NEGATIVE },
     { kind: 'pagination', name: 'page_size', value: PAGINATION_HUGE },
@@ -298,9 +313,9 @@ export function everyClassOnce(t: Targets): Mutation[] {
     { kind: 'contentEncoding', value: CONTENT_ENCODINGS.indexOf('gzip') },
     { kind: 'contentEncoding', value: CONTENT_ENCODINGS.indexOf('br') },
     { kind: 'malformed', variant: 0 },
-    { kind: 'size', bytes: 900_000 },
-    { kind: 'size', bytes: 2_000_000 },
-    { kind: 'deep', depth: 10_000, shape: 'array' },
+    { kind: 'size', bytes: 1_000_000, chunked: false },
+    { kind: 'size', bytes: t.csv ? 5_242_881 : 1_048_577, chunked: true },
+    { kind: 'deep', depth: 5000, shape: 'object' },
   );
   return cases;
 }

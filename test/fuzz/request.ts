@@ -35,13 +35,18 @@ interface Spec {
   /** Nesting text that replaces the DEEP marker once the body is encoded. */
   deep?: string;
   encoding?: string;
+  chunked?: boolean;
 }
 
 const DEEP = '\u0001deep\u0001';
 const BOUNDARY = 'fuzz-boundary-7d1c';
 
+/** With the u flag, a surrogate pair is one code point: only a lone surrogate matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** Percent-encodes every UTF-16 code unit sequence as WTF-8, so a lone surrogate goes out as %ED%A0%80. */
 export function encodeComponent(value: string): string {
+  if (!LONE_SURROGATE.test(value)) return encodeURIComponent(value);
   let out = '';
   for (const byte of wtf8(value)) {
     const c = String.fromCharCode(byte);
@@ -52,6 +57,7 @@ export function encodeComponent(value: string): string {
 
 /** UTF-8, except that a lone surrogate is encoded as its own three bytes (what Buffer would replace by U+FFFD). */
 export function wtf8(value: string): Buffer {
+  if (!LONE_SURROGATE.test(value)) return Buffer.from(value, 'utf8');
   const bytes: number[] = [];
   for (let i = 0; i < value.length; i++) {
     let cp = value.charCodeAt(i);
@@ -185,6 +191,7 @@ function apply(spec: Spec, m: Mutation): void {
       return;
     case 'size':
       pad(spec, m.bytes);
+      spec.chunked = m.chunked;
       return;
     case 'deep': {
       const open = m.shape === 'array' ? '[' : '{"a":';
@@ -260,5 +267,5 @@ export function buildRequest(ep: Endpoint, values: Values, mutation: Mutation): 
     if (spec.encoding === 'gzip-bomb') bytes = bomb ??= gzipSync(Buffer.from(`{"a":"${'a'.repeat(50 * 1024 * 1024)}"}`));
     headers['content-encoding'] = spec.encoding.startsWith('gzip-') ? 'gzip' : spec.encoding;
   }
-  return { method: ep.method, target: query ? `${path}?${query}` : path, headers, body: bytes };
+  return { method: ep.method, target: query ? `${path}?${query}` : path, headers, body: bytes, chunked: spec.chunked === true };
 }
