@@ -55,14 +55,21 @@ export function closeAgent(): void {
   agent.destroy();
 }
 
-const SECRET_HEADERS: Record<string, string> = { authorization: 'Bearer <user token>', 'x-service-key': '<service key>' };
+/** Credentials are shown by kind, not value (a broken one keeps its visible tail). */
+const redact = (name: string, value: string) =>
+  name === 'authorization'
+    ? value.replace(/(Bearer|bearer) [\w-]+\.[\w-]+\.[\w-]+/, '$1 <user token>')
+    : name === 'x-service-key'
+      ? value.replace(/sk_[\w-]{40,60}/, '<service key>')
+      : name === 'cookie'
+        ? value.replace(/admin_token=[\w-]+\.[\w-]+\.[\w-]+/, 'admin_token=<admin token>')
+        : value;
 
 /** The request as it would be typed with curl: for failure messages (credentials replaced by their kind). */
 export function describeRequest(req: WireRequest, maxBody = 1500): string {
   const lines = [`${req.method} ${req.target}`, ...(req.chunked ? ['transfer-encoding: chunked'] : [])];
   for (const [name, value] of Object.entries(req.headers)) {
-    const shown = SECRET_HEADERS[name] ?? (name === 'cookie' ? value.replace(/admin_token=[^;]+/, 'admin_token=<admin token>') : value);
-    lines.push(`${name}: ${shown}`);
+    lines.push(`${name}: ${redact(name, value)}`);
   }
   if (req.body !== undefined) {
     const text = req.body.toString('utf8');

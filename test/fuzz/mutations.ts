@@ -26,7 +26,13 @@ export type Mutation =
   /** Pad the body to about this many bytes (within and above the 1 MiB and 5 MiB limits), maybe with no Content-Length. */
   | { kind: 'size'; bytes: number; chunked: boolean }
   /** Replace a body field (or the whole body when `where` is absent) with nesting this deep. */
-  | { kind: 'deep'; where?: Where; depth: number; shape: 'array' | 'object' };
+  | { kind: 'deep'; where?: Where; depth: number; shape: 'array' | 'object' }
+  /** Send a query parameter twice, as `name[]` or as `name[key]`. */
+  | { kind: 'repeat'; where: Where; style: number }
+  /** Break or add one header (credentials included: a refusal must still write nothing). */
+  | { kind: 'header'; variant: number }
+  /** The same request with a method the endpoint does not have (or HEAD). */
+  | { kind: 'method'; method: 'PUT' | 'OPTIONS' | 'HEAD' };
 
 export const HOSTILE_TEXT: readonly ((base: string) => string)[] = [
   () => 'ab\u0000cd',
@@ -189,6 +195,28 @@ export const MALFORMED_JSON: readonly ((base: string) => string | Buffer)[] = [
 ];
 
 /** Within and just above the 1 MiB body limit; for the CSV import, within and above its 5 MiB. */
+export const REPEAT_STYLES = 3;
+
+/** Header changes: [name, value from the case's credentials] (undefined removes the header). */
+export const HEADER_VARIANTS: readonly ((h: Record<string, string>) => [string, string | undefined])[] = [
+  () => ['authorization', 'Bearer'],
+  (h) => ['authorization', `${h.authorization ?? 'Bearer x'}x`],
+  (h) => ['authorization', (h.authorization ?? 'Bearer x').replace('Bearer', 'bearer')],
+  () => ['authorization', 'Bearer a.b.c'],
+  () => ['authorization', 'Basic Zm9vOmJhcg=='],
+  () => ['x-service-key', `sk_${'A'.repeat(5000)}`],
+  (h) => ['x-service-key', `${h['x-service-key'] ?? 'sk_x'}\xff`],
+  (h) => ['cookie', `${h.cookie ?? 'a=b'}; admin_token=%E0%A4%A`],
+  (h) => ['cookie', `admin_token=x; ${h.cookie ?? ''}`],
+  () => ['x-requested-with', undefined],
+  () => ['x-sentinel-identity', 'forged.identity.token'],
+  () => ['x-forwarded-for', 'not-an-ip, 999.1.1.1'],
+  () => ['origin', 'https://evil.example.com'],
+  () => ['x-request-id', `\xff${'r'.repeat(2000)}`],
+  () => ['cookie', 'a=b; '.repeat(1000)],
+  () => ['accept', 'application/xml;q=2, */*;q=-1'],
+];
+
 export const SIZES = [100_000, 1_000_000, 1_048_577] as const;
 export const CSV_SIZES = [2_000_000, 5_242_881] as const;
 export const DEPTHS = [64, 5000, 50_000] as const;
@@ -284,6 +312,14 @@ export function mutationArbitrary(t: Targets): fc.Arbitrary<Mutation> {
     );
   }
   if (t.keys.length > 0) arbs.push(fc.record({ kind: fc.constant('missing' as const), where: fc.constantFrom(...t.keys) }));
+  const queries = t.raw.filter((w) => w.at === 'query');
+  if (queries.length > 0) {
+    arbs.push(fc.record({ kind: fc.constant('repeat' as const), where: fc.constantFrom(...queries), style: fc.nat({ max: REPEAT_STYLES - 1 }) }));
+  }
+  arbs.push(
+    fc.record({ kind: fc.constant('header' as const), variant: index(HEADER_VARIANTS) }),
+    fc.record({ kind: fc.constant('method' as const), method: fc.constantFrom('PUT' as const, 'OPTIONS' as const, 'HEAD' as const) }),
+  );
   if (t.hasBody) arbs.push(fc.constant<Mutation>({ kind: 'noBody' }));
   if (t.uuids.length > 0) {
     arbs.push(fc.record({ kind: fc.constant('uuid' as const), where: fc.constantFrom(...t.uuids), variant: index(UUID_VARIANTS) }));
@@ -316,6 +352,10 @@ export function everyClassOnce(t: Targets): Mutation[] {
     { kind: 'size', bytes: 1_000_000, chunked: false },
     { kind: 'size', bytes: t.csv ? 5_242_881 : 1_048_577, chunked: true },
     { kind: 'deep', depth: 5000, shape: 'object' },
+    { kind: 'header', variant: 1 },
+    { kind: 'method', method: 'PUT' },
   );
+  const query = t.raw.find((w) => w.at === 'query');
+  if (query) cases.push({ kind: 'repeat', where: query, style: 0 });
   return cases;
 }

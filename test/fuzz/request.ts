@@ -8,6 +8,7 @@ import type { WireRequest } from './http';
 import {
   CONTENT_ENCODINGS,
   CONTENT_TYPES,
+  HEADER_VARIANTS,
   HOSTILE_TEXT,
   MALFORMED_JSON,
   PAGINATION_VALUES,
@@ -23,6 +24,8 @@ interface Part {
   value: string;
   /** Already percent-encoded bytes that replace the encoded value. */
   raw?: string;
+  /** Sent as is, not percent-encoded (`name[]`). */
+  rawName?: string;
 }
 
 interface Spec {
@@ -36,6 +39,8 @@ interface Spec {
   deep?: string;
   encoding?: string;
   chunked?: boolean;
+  method?: string;
+  headerVariant?: number;
 }
 
 const DEEP = '\u0001deep\u0001';
@@ -189,6 +194,19 @@ function apply(spec: Spec, m: Mutation): void {
       ensureBody(spec);
       spec.bytes = MALFORMED_JSON[m.variant];
       return;
+    case 'repeat': {
+      const part = spec.query.find((p) => m.where.at === 'query' && p.name === m.where.name);
+      if (!part) return;
+      if (m.style === 0) spec.query.push({ ...part });
+      else part.rawName = m.style === 1 ? `${part.name}[]` : `${part.name}[key]`;
+      return;
+    }
+    case 'header':
+      spec.headerVariant = m.variant;
+      return;
+    case 'method':
+      spec.method = m.method;
+      return;
     case 'size':
       pad(spec, m.bytes);
       spec.chunked = m.chunked;
@@ -216,7 +234,7 @@ function pad(spec: Spec, bytes: number): void {
 }
 
 const csvCell = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
-const encodeParts = (parts: Part[]) => parts.map((p) => `${encodeComponent(p.name)}=${p.raw ?? encodeComponent(p.value)}`).join('&');
+const encodeParts = (parts: Part[]) => parts.map((p) => `${p.rawName ?? encodeComponent(p.name)}=${p.raw ?? encodeComponent(p.value)}`).join('&');
 
 function encodeBody(spec: Spec): { bytes: Buffer; type: string } | undefined {
   const body = spec.body;
@@ -257,6 +275,10 @@ export function buildRequest(ep: Endpoint, values: Values, mutation: Mutation): 
   const body = encodeBody(spec);
   const headers: Record<string, string> = { ...credentials(ep.tier, values) };
   if (body) headers['content-type'] = body.type;
+  if (spec.headerVariant !== undefined) {
+    const [name, value] = HEADER_VARIANTS[spec.headerVariant]!(headers);
+    spec.headers[name] = value;
+  }
   for (const [name, value] of Object.entries(spec.headers)) {
     if (value === undefined) delete headers[name];
     else headers[name] = value;
@@ -267,5 +289,5 @@ export function buildRequest(ep: Endpoint, values: Values, mutation: Mutation): 
     if (spec.encoding === 'gzip-bomb') bytes = bomb ??= gzipSync(Buffer.from(`{"a":"${'a'.repeat(50 * 1024 * 1024)}"}`));
     headers['content-encoding'] = spec.encoding.startsWith('gzip-') ? 'gzip' : spec.encoding;
   }
-  return { method: ep.method, target: query ? `${path}?${query}` : path, headers, body: bytes, chunked: spec.chunked === true };
+  return { method: spec.method ?? ep.method, target: query ? `${path}?${query}` : path, headers, body: bytes, chunked: spec.chunked === true };
 }
