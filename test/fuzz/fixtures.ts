@@ -132,9 +132,8 @@ export async function buildWorld(system: RunningSystem): Promise<World> {
     ];
     return { action: action.id, actionName };
   };
-  const newRole = async (withGrants: boolean): Promise<Values> => {
+  const newRole = async (): Promise<Values> => {
     const role = (await api('POST', `/admin/workspaces/${v.workspace}/roles`, 'admin', { name: `Role ${suffix()}` })) as { id: string };
-    if (!withGrants) return { role: role.id };
     await api('POST', `/admin/roles/${role.id}/actions`, 'admin', { service_action_ids: [v.action] });
     await api('POST', `/admin/roles/${role.id}/members/${v.member}`, 'admin');
     return { role: role.id };
@@ -164,7 +163,7 @@ export async function buildWorld(system: RunningSystem): Promise<World> {
     invitation_id: string;
   }).invitation_id;
   Object.assign(v, await newGroup(true), await newResource(), await newServiceAction());
-  Object.assign(v, await newRole(true));
+  Object.assign(v, await newRole());
   v.serviceApp = ((await api('POST', '/admin/service-apps', 'admin', { name: 'Victim service', service_name: 'victim' })) as { id: string }).id;
   v.clientApp = await createClientApp(system, 'https://victim.example.com/cb', 'Victim client');
   Object.assign(v, await newCode(), { challenge: pkcePair().challenge, state: 'fuzz-state' });

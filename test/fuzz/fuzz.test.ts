@@ -12,7 +12,8 @@ import { startSystem, type RunningSystem } from '@sentinel/testing';
 import { endpointName, ENDPOINTS, type Endpoint } from './endpoints';
 import { buildWorld, type World } from './fixtures';
 import { closeAgent, describeRequest, send } from './http';
-import { everyClassOnce, mutationArbitrary, targetsOf, type Mutation } from './mutations';
+import { everyClassOnce, mutationArbitrary, targetsOf } from './cases';
+import type { Mutation } from './mutations';
 import { buildRequest } from './request';
 import { ALLOWED_ON_REFUSAL, installWriteLog, takeWrites } from './writes';
 

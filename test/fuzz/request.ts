@@ -8,6 +8,7 @@ import type { WireRequest } from './http';
 import {
   CONTENT_ENCODINGS,
   CONTENT_TYPES,
+  DATE_VALUES,
   HEADER_VARIANTS,
   HOSTILE_TEXT,
   MALFORMED_JSON,
@@ -178,6 +179,9 @@ function apply(spec: Spec, m: Mutation): void {
       at?.set(UUID_VARIANTS[m.variant]!(asText(at.get())));
       return;
     }
+    case 'date':
+      locate(spec, m.where)?.set(DATE_VALUES[m.value]);
+      return;
     case 'pagination':
       spec.query = spec.query.filter((p) => p.name !== m.name);
       spec.query.push({ name: m.name, value: '', raw: PAGINATION_VALUES[m.value] });
