@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import express, { type RequestHandler } from 'express';
-import { assertWellFormedText, findIllFormedField, isWellFormedUtf8 } from './text';
+import { assertWellFormedText, findIllFormedField, ILL_FORMED_TEXT_MESSAGE, isWellFormedUtf8 } from './text';
 
-/** body-parser keeps the `type` of an error thrown by `verify`; the error handler maps it to 422. */
+/** body-parser keeps the `type` of an error thrown by `verify`; the error handler maps it to this 422. */
 export const MALFORMED_TEXT_TYPE = 'entity.text.malformed';
+export const MALFORMED_TEXT_DETAIL = `Invalid body: body ${ILL_FORMED_TEXT_MESSAGE}, in valid UTF-8`;
 
 const malformed = (message: string) => Object.assign(new Error(message), { type: MALFORMED_TEXT_TYPE });
 

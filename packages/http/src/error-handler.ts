@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { MALFORMED_TEXT_TYPE } from './body';
+import { MALFORMED_TEXT_DETAIL, MALFORMED_TEXT_TYPE } from './body';
 import { HttpError, NotFoundError, STATUS_BY_CODE, type ErrorCode } from './errors';
 
 /** body-parser and friends mark client mistakes with a `type`; map those we know. */
@@ -12,7 +12,7 @@ const CLIENT_ERROR_TYPES: Record<string, { code: ErrorCode; detail: string }> = 
   'request.aborted': { code: 'input', detail: 'Request aborted' },
   'parameters.too.many': { code: 'payload_too_large', detail: 'Too many form parameters' },
   'querystring.parse.rangeError': { code: 'validation', detail: 'Form body nested too deeply' },
-  [MALFORMED_TEXT_TYPE]: { code: 'validation', detail: 'Body is not well-formed UTF-8 text' },
+  [MALFORMED_TEXT_TYPE]: { code: 'validation', detail: MALFORMED_TEXT_DETAIL },
 };
 
 function toHttpError(err: unknown): HttpError | undefined {

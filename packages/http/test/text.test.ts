@@ -104,7 +104,10 @@ describe('the text rule at a service edge', () => {
   it('when the JSON body is not valid UTF-8, then 422 (never U+FFFD stored in its place)', async () => {
     const bytes = Buffer.concat([Buffer.from('{"name":"a'), Buffer.from([0xff]), Buffer.from('"}')]);
     const res = await postBytes('/things', { 'content-type': 'application/json' }, bytes);
-    expect(res).toEqual({ status: 422, body: { detail: 'Body is not well-formed UTF-8 text' } });
+    expect(res).toEqual({
+      status: 422,
+      body: { detail: 'Invalid body: body must be well-formed Unicode text without NUL characters, in valid UTF-8' },
+    });
   });
 
   it('when U+FFFD and astral characters are sent as such, then they are ordinary text', async () => {
@@ -116,6 +119,7 @@ describe('the text rule at a service edge', () => {
   it.each(['%00', '%FF', '%ED%A0%80', 'a%00b'])('when a form field holds %s, then 422', async (value) => {
     const res = await request(server).post('/form').set(auth()).set('content-type', 'application/x-www-form-urlencoded').send(`token=${value}`);
     expect(res.status).toBe(422);
+    expect(res.body.detail).toMatch(ILL_FORMED);
   });
 
   it('when a form is well-formed, then it is read', async () => {

@@ -31,6 +31,21 @@ export function describeServiceEdge<C extends BaseEnv>(service: ServiceUnderTest
       expect(res.body).toEqual({ detail: 'Not found' });
     });
 
+    it('when the URL or the JSON body breaks the text rule, or the body is not in its Content-Encoding, then 422 before any route', async () => {
+      const { path } = service.businessRoute;
+      const identity = identityHeader({ service: testService() });
+      const inQuery = await request(t.app).get(`${path}${path.includes('?') ? '&' : '?'}q=%00`).set(identity);
+      expect(inQuery.status).toBe(422);
+      const json = (body: string, headers: Record<string, string> = {}) =>
+        request(t.app).post(path).set(identity).set({ 'content-type': 'application/json', ...headers }).send(body);
+      expect((await json('{"name":"a\\u0000"}')).status).toBe(422);
+      expect((await json('{"name":"\\ud800"}')).status).toBe(422);
+      for (const encoding of ['gzip', 'br']) {
+        const res = await json('{"name":"x"}', { 'content-encoding': encoding });
+        expect({ encoding, status: res.status }).toEqual({ encoding, status: 422 });
+      }
+    });
+
     it('when health and readiness are asked without identity, then Postgres and Redis are reported', async () => {
       expect((await request(t.app).get('/health')).body).toEqual({ status: 'ok' });
       const ready = await request(t.app).get('/ready');

@@ -52,7 +52,7 @@ export async function startServiceProcess(
   name: string,
   port: number,
   env: Record<string, string>,
-  { waitForHealth = true } = {},
+  { waitForHealth = true, healthTimeoutMs = 20_000 } = {},
 ): Promise<ChildService> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'services', name, 'src', 'main.ts')], {
     cwd: PROJECT_ROOT,
@@ -77,7 +77,7 @@ export async function startServiceProcess(
   };
   if (waitForHealth) {
     try {
-      await waitForHttp(`${service.url}/health`);
+      await waitForHttp(`${service.url}/health`, { timeoutMs: healthTimeoutMs });
     } catch (err) {
       await service.stop('SIGKILL');
       throw new Error(`${name} did not start: ${(err as Error).message}\n${output}`);
