@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import type { Endpoint, Json } from './endpoints';
 import {
+  ARRAY_COUNTS,
   CONTENT_ENCODINGS,
   CONTENT_TYPES,
   CSV_SIZES,
@@ -39,6 +40,7 @@ export interface Targets {
   keys: Where[];
   uuids: Where[];
   dates: Where[];
+  arrays: Where[];
   raw: Where[];
   hasBody: boolean;
   csv: boolean;
@@ -47,7 +49,7 @@ export interface Targets {
 const UUID_PLACEHOLDER = /^\{(user|admin|workspace|newWorkspace|member|victim|invitation|group|resource|rid|action|role|serviceApp|clientApp|newId)\}$/;
 
 export function targetsOf(ep: Endpoint): Targets {
-  const t: Targets = { strings: [], leaves: [], keys: [], uuids: [], dates: [], raw: [], hasBody: ep.body !== undefined, csv: ep.body !== undefined && 'csv' in ep.body };
+  const t: Targets = { strings: [], leaves: [], keys: [], uuids: [], dates: [], arrays: [], raw: [], hasBody: ep.body !== undefined, csv: ep.body !== undefined && 'csv' in ep.body };
   ep.path.split('/').forEach((seg, index) => {
     if (!seg.startsWith('{')) return;
     const where: Where = { at: 'path', index };
@@ -68,7 +70,10 @@ export function targetsOf(ep: Endpoint): Targets {
     if (typeof value === 'string') {
       t.strings.push({ at: 'body', path });
       if (UUID_PLACEHOLDER.test(value)) t.uuids.push({ at: 'body', path });
-    } else if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i]));
+    } else if (Array.isArray(value)) {
+      t.arrays.push({ at: 'body', path });
+      value.forEach((item, i) => walk(item, [...path, i]));
+    }
     else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
         t.keys.push({ at: 'body', path: [...path, key] });
@@ -134,6 +139,9 @@ export function mutationArbitrary(t: Targets): fc.Arbitrary<Mutation> {
     fc.record({ kind: fc.constant('method' as const), method: fc.constantFrom('PUT' as const, 'OPTIONS' as const, 'HEAD' as const) }),
   );
   if (t.hasBody) arbs.push(fc.constant<Mutation>({ kind: 'noBody' }));
+  if (t.arrays.length > 0) {
+    arbs.push(fc.record({ kind: fc.constant('array' as const), where: fc.constantFrom(...t.arrays), count: fc.constantFrom(...ARRAY_COUNTS) }));
+  }
   if (t.dates.length > 0) arbs.push(fc.record({ kind: fc.constant('date' as const), where: fc.constantFrom(...t.dates), value: index(DATE_VALUES) }));
   if (t.uuids.length > 0) {
     arbs.push(fc.record({ kind: fc.constant('uuid' as const), where: fc.constantFrom(...t.uuids), variant: index(UUID_VARIANTS) }));
@@ -156,6 +164,7 @@ export function everyClassOnce(t: Targets): Mutation[] {
   if (t.keys[0]) cases.push({ kind: 'missing', where: t.keys[0] });
   for (const where of t.uuids) cases.push({ kind: 'uuid', where, variant: UUID_UPPER });
   if (t.uuids[0]) cases.push({ kind: 'uuid', where: t.uuids[0], variant: UUID_BAD });
+  for (const where of t.arrays) cases.push({ kind: 'array', where, count: 2 }, { kind: 'array', where, count: 501 });
   for (const where of t.dates) DATE_VALUES.forEach((_v, value) => cases.push({ kind: 'date', where, value }));
   cases.push(
     { kind: 'pagination', name: 'page', value: PAGINATION_NEGATIVE },

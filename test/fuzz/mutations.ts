@@ -20,6 +20,8 @@ export type Mutation =
   | { kind: 'noBody' }
   | { kind: 'uuid'; where: Where; variant: number }
   | { kind: 'date'; where: Where; value: number }
+  /** Fill a body array with copies of its first item (duplicates, and around its maximum length). */
+  | { kind: 'array'; where: Where; count: number }
   | { kind: 'pagination'; name: string; value: number }
   | { kind: 'contentType'; value: number }
   | { kind: 'contentEncoding'; value: number }
@@ -209,6 +211,8 @@ export const MALFORMED_JSON: readonly ((base: string) => string | Buffer)[] = [
   () => '{"a":1e999,"b":-1e999}',
   () => '\u0000',
 ];
+
+export const ARRAY_COUNTS = [2, 100, 501, 10_000] as const;
 
 /** `name` twice, `name[]`, `name[key]`. */
 export const REPEAT_STYLES = 3;

@@ -179,6 +179,12 @@ function apply(spec: Spec, m: Mutation): void {
       at?.set(UUID_VARIANTS[m.variant]!(asText(at.get())));
       return;
     }
+    case 'array': {
+      const at = locate(spec, m.where);
+      const items = at?.get();
+      if (Array.isArray(items) && items.length > 0) at!.set(Array.from({ length: m.count }, () => structuredClone(items[0] as unknown)));
+      return;
+    }
     case 'date':
       locate(spec, m.where)?.set(DATE_VALUES[m.value]);
       return;
