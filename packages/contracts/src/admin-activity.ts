@@ -1,16 +1,11 @@
 import { z } from 'zod';
-import { isoDateTimeSchema, uuidSchema } from './common';
+import { clientInstantSchema, isoDateTimeSchema, uuidSchema } from './common';
 import { pageQuerySchema, pageSchema } from './pagination';
 
 /** Admin API: the activity log (0.7 contract §2.7 "Dashboard and system"), its export (+). */
 
-const DAY_MS = 24 * 3600 * 1000;
 /** An ISO 8601 date (`2026-11-23`, UTC) or date-time with an offset; a date alone covers that whole day. */
-const dateBound = (end: 'start' | 'end') =>
-  z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((v) => {
-    const date = new Date(v);
-    return end === 'end' && v.length === 10 ? new Date(date.getTime() + DAY_MS - 1) : date;
-  });
+const dateBound = (end: 'start' | 'end') => clientInstantSchema({ endOfDay: end === 'end' });
 
 /** The filters of GET /admin/activity and of its export. */
 export const activityFilterSchema = z.object({

@@ -124,6 +124,21 @@ describe('admin activity', () => {
     expect(await prisma().activityLog.count({ where: { action: 'activity_exported', actorId: admin.id, detail: { path: ['format'], equals: 'csv' } } })).toBe(1);
   });
 
+  it('when a date filter lies outside the years the database stores (year 0, or pushed there by its offset), then 422', async () => {
+    for (const from_date of ['0000-01-01', '0000-06-01T00:00:00Z', '0001-01-01T00:00:00+01:00', '9999-12-31T23:59:59-23:59']) {
+      const listed = await list({ from_date });
+      expect({ from_date, status: listed.status, detail: listed.body.detail }).toEqual({
+        from_date,
+        status: 422,
+        detail: expect.stringMatching(/^Invalid query: from_date /),
+      });
+      const exported = await request(t.app).get('/admin/activity/export').query({ to_date: from_date }).set(asAdmin(admin));
+      expect({ from_date, status: exported.status }).toEqual({ from_date, status: 422 });
+    }
+    // The first and the last day of the range are dates like any other.
+    expect((await list({ from_date: '0001-01-01', to_date: '9999-12-31' })).status).toBe(200);
+  });
+
   it('when the format is unknown, then 422', async () => {
     expect((await request(t.app).get('/admin/activity/export').query({ format: 'xml' }).set(asAdmin(admin))).status).toBe(422);
   });
