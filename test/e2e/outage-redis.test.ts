@@ -8,6 +8,7 @@ import {
   createClientApp,
   createServiceApp,
   devLogin,
+  eventually,
   pkcePair,
   startPrivateRedis,
   startRelay,
@@ -28,14 +29,6 @@ async function timed(call: () => Promise<Response>): Promise<{ status: number; m
   return { status: res.status, ms: performance.now() - started, res };
 }
 
-async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
 
 describe('when Redis fails under the running system', () => {
   let redis: PrivateRedis;

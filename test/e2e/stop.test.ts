@@ -4,8 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { startSystem, type RunningSystem } from '@sentinel/testing';
+import { eventually, startSystem, type RunningSystem } from '@sentinel/testing';
 
 const SHUTDOWN_TIMEOUT_MS = 3000;
 /** A generous upper bound: the graceful shutdown, on a loaded machine. */
@@ -28,14 +27,6 @@ function alive(pid: number): boolean {
   }
 }
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await sleep(100);
-  }
-  return false;
-}
 
 /** The pids the launcher printed: each process's ("… started (pid N, …") and its own. */
 const pidsIn = (output: string) => [...output.matchAll(/\(pid (\d+),|launcher pid (\d+)/g)].map((m) => Number(m[1] ?? m[2]));
@@ -53,12 +44,12 @@ describe('stopping the system started by pnpm start', () => {
 
   async function expectEverythingStopped(running: RunningSystem, pids: number[]) {
     const ports = [...Object.values(running.urls), running.env.ADMIN_URL!].map((url) => Number(new URL(url).port));
-    const allFree = await until(async () => (await Promise.all(ports.map(listening))).every((open) => !open), BOUND_MS);
+    const allFree = await eventually(async () => (await Promise.all(ports.map(listening))).every((open) => !open), BOUND_MS);
     expect({ allFree, listening: (await Promise.all(ports.map(listening))).map((open, i) => open && ports[i]).filter(Boolean) }).toEqual({
       allFree: true,
       listening: [],
     });
-    expect(await until(() => pids.every((pid) => !alive(pid)), BOUND_MS)).toBe(true);
+    expect(await eventually(() => pids.every((pid) => !alive(pid)), BOUND_MS)).toBe(true);
   }
 
   it('when the pnpm start process gets SIGTERM, then every process exits and every port is free', async () => {

@@ -3,7 +3,7 @@
  * a redis-server of this test's own (it stops Redis and kills a service), driven over HTTP.
  */
 import { once } from 'node:events';
-import { startPrivateRedis, startSystem, type PrivateRedis, type RunningSystem, type SystemProcess } from '@sentinel/testing';
+import { eventually, startPrivateRedis, startSystem, type PrivateRedis, type RunningSystem, type SystemProcess } from '@sentinel/testing';
 
 const SERVICES = ['auth-service', 'token-service', 'workspace-service', 'permission-service'] as const;
 type ServiceName = (typeof SERVICES)[number];
@@ -24,14 +24,6 @@ async function statusOf(url: string, init?: RequestInit): Promise<number> {
   }
 }
 
-async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
 
 describe('the system started by pnpm start', () => {
   let redis: PrivateRedis;

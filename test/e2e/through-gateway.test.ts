@@ -5,16 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { createClientApp, createServiceApp, devLogin, startSystem, type RunningSystem } from '@sentinel/testing';
+import { createClientApp, createServiceApp, devLogin, eventually, startSystem, type RunningSystem } from '@sentinel/testing';
 
-async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await sleep(50);
-  }
-  return false;
-}
 
 describe('through the gateway', () => {
   let system: RunningSystem;

@@ -19,3 +19,4 @@ export { useServiceApp } from './service-test';
 export type { ServiceTest } from './service-test';
 export { createClientApp, createServiceApp, devLogin, followDevForm, pkcePair, startSystem } from './system';
 export type { RunningSystem, SystemProcess, TokenPair } from './system';
+export { eventually } from './wait';

@@ -4,7 +4,7 @@
  * number of timeouts, then fail at once, and the client must come back by itself.
  */
 import { createRedisClient, type Redis } from '@sentinel/redis';
-import { startPrivateRedis, startRelay, type PrivateRedis, type Relay } from '../src';
+import { eventually, startPrivateRedis, startRelay, type PrivateRedis, type Relay } from '../src';
 
 const TIMEOUT_MS = 300;
 
@@ -18,14 +18,6 @@ async function outcome(call: Promise<unknown>): Promise<{ ok: boolean; error?: s
   }
 }
 
-async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
 
 describe('the Redis client when Redis fails', () => {
   let server: PrivateRedis;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { randomToken, safeEqual, sha256Hex } from '@sentinel/crypto';
 import type { Redis } from '@sentinel/redis';
 import { z } from 'zod';
+import { parseStored } from './stored';
 
 /** A one-time code lives 5 minutes. */
 export const CODE_TTL_SECONDS = 300;
@@ -18,15 +19,6 @@ export type CodeGrant = z.infer<typeof grantSchema>;
 /** Redis keeps only the code's hash: a dump of Redis yields no usable code. */
 const keyOf = (code: string) => `ac:${sha256Hex(code)}`;
 
-function parse(raw: string | null): CodeGrant | undefined {
-  if (raw === null) return undefined;
-  try {
-    const parsed = grantSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** base64url(sha256(verifier)), without padding, compared in constant time (RFC 7636 S256). */
 export function verifyPkce(verifier: string, challenge: string): boolean {
@@ -43,11 +35,11 @@ export function createCodeStore(redis: Redis) {
     },
     /** Reads a code without spending it (GET /auth/workspaces). */
     async peek(code: string): Promise<CodeGrant | undefined> {
-      return parse(await redis.get(keyOf(code)));
+      return parseStored(grantSchema, await redis.get(keyOf(code)));
     },
     /** Spends a code: whatever happens next (a wrong verifier included), it is gone. */
     async consume(code: string): Promise<CodeGrant | undefined> {
-      return parse(await redis.getdel(keyOf(code)));
+      return parseStored(grantSchema, await redis.getdel(keyOf(code)));
     },
   };
 }

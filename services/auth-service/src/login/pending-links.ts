@@ -3,6 +3,7 @@ import type { Redis } from '@sentinel/redis';
 import type { CookieOptions, Request, Response } from 'express';
 import { z } from 'zod';
 import type { LoginState } from './state';
+import { parseStored } from './stored';
 
 export const LINK_COOKIE = 'sentinel_link';
 
@@ -43,15 +44,6 @@ export interface PendingLinkStore {
 /** Redis keeps the link under the hash of the cookie's random id: a dump of Redis opens no link. */
 const keyOf = (id: string) => `link-pending:${sha256Hex(id)}`;
 
-function parse(raw: string | null): PendingLink | undefined {
-  if (raw === null) return undefined;
-  try {
-    const parsed = pendingLinkSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Over https (COOKIE_SECURE) the cookie is `__Host-` (Secure, Path=/, no Domain): no sibling
@@ -81,7 +73,7 @@ export function createPendingLinkStore(options: { redis: Redis; cookieSecure: bo
       res.clearCookie(name, cookieOptions);
       // A cookie whose signature does not verify reads as false.
       if (typeof id !== 'string' || id === '') return undefined;
-      const link = parse(await options.redis.getdel(keyOf(id)));
+      const link = parseStored(pendingLinkSchema, await options.redis.getdel(keyOf(id)));
       return link && link.expires_at > Date.now() ? link : undefined;
     },
   };
