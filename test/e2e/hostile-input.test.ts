@@ -180,7 +180,7 @@ describe('hostile input through the gateway: a 4xx, never a 5xx', () => {
       });
     });
 
-    it('then /auth/refresh answers its 401 and /auth/revoke its 200, as api.md fixes', async () => {
+    it('then /auth/refresh answers its 401 and /auth/revoke its 200, as docs/api.md fixes', async () => {
       const refresh = await send('POST', '/auth/refresh', garbled({}), '{"refresh_token":"x"}');
       expect({ status: refresh.status, body: await refresh.json() }).toEqual({ status: 401, body: { detail: 'Invalid refresh token' } });
       expect((await send('POST', '/auth/revoke', garbled({}), '{"token":"x"}')).status).toBe(200);

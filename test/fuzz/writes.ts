@@ -5,7 +5,7 @@
  */
 import type { RunningSystem } from '@sentinel/testing';
 
-/** What api.md lets a refused request write: its activity-log entry and that entry's chain row. */
+/** What docs/api.md lets a refused request write: its activity-log entry and that entry's chain row. */
 export const ALLOWED_ON_REFUSAL = new Set(['activity_logs:INSERT', 'activity_chain:INSERT']);
 
 export async function installWriteLog(system: RunningSystem): Promise<void> {

@@ -12,7 +12,7 @@ export const serviceNameSchema = z
   .max(255)
   .regex(/^[a-z][a-z0-9_.-]*$/, 'must match ^[a-z][a-z0-9_.-]*$');
 
-/** Names are stored with HTML stripped (api.md); what remains must not be empty. */
+/** Names are stored with HTML stripped (docs/api.md); what remains must not be empty. */
 const displayNameSchema = z
   .string()
   .max(255)

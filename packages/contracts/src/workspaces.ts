@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { isoDateTimeSchema, uuidSchema, workspaceRoleSchema } from './common';
 
 /**
- * Users, workspaces, members, invitations and groups (api.md "Users and workspaces"). Shapes
- * follow Sentinel Auth 0.7 (`../reference/sentinel-0.7-contract.md` §2.2–2.4).
+ * Users, workspaces, members, invitations and groups (docs/api.md "Users and workspaces"). Shapes
+ * follow Sentinel Auth 0.7 (the reference guide "Sentinel Auth 0.7 — the HTTP contract in detail",
+ * §2.2–2.4: Users, Workspaces and members, Groups).
  */
 
 /**
- * Text with HTML removed, for names and descriptions (api.md: "stored with HTML stripped"):
+ * Text with HTML removed, for names and descriptions (docs/api.md: "stored with HTML stripped"):
  * comments, script/style elements with their content, every tag, and then any `<` or `>` left
  * over (an unclosed `<img src=x onerror=…` keeps no angle bracket a browser could act on).
  */
@@ -36,7 +37,7 @@ const descriptionSchema = z
   .transform((v) => (v === '' ? null : v))
   .nullable();
 
-/** URLs must be http(s) (api.md); 0.7 silently dropped others, we refuse them. */
+/** URLs must be http(s) (docs/api.md); 0.7 silently dropped others, we refuse them. */
 const httpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
 
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;

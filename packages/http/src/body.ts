@@ -29,7 +29,7 @@ function checked(parser: RequestHandler): RequestHandler {
   };
 }
 
-/** JSON bodies (api.md: JSON in and out). */
+/** JSON bodies (docs/api.md: JSON in and out). */
 export function jsonBody(options: { limit: string }): RequestHandler {
   return checked(
     express.json({

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 
 /**
- * helmet configured for exactly Sentinel Auth 0.7's header set (api.md, "Limits and headers"):
+ * helmet configured for exactly Sentinel Auth 0.7's header set (docs/api.md, "Limits and headers"):
  * nosniff, frame DENY, referrer policy, X-XSS-Protection 0, CSP `default-src 'none';
  * frame-ancestors 'none'`, COEP/COOP/CORP, X-Permitted-Cross-Domain-Policies, HSTS only with
  * COOKIE_SECURE; and none of helmet's other defaults.

@@ -9,7 +9,7 @@ export interface TokenVerifierOptions extends HttpOptions {
   baseUrl: string;
   /** The expected `iss`; default `baseUrl` without a trailing slash (Sentinel's BASE_URL). */
   issuer?: string;
-  /** Seconds of clock skew accepted on exp, nbf and iat; at most 60 (api.md). Default 60. */
+  /** Seconds of clock skew accepted on exp, nbf and iat; at most 60 (docs/api.md). Default 60. */
   clockSkewSeconds?: number;
   /** Also ask Sentinel's denylist (POST /auth/introspect) on every verification; needs `serviceKey`. */
   checkRevocation?: boolean;
@@ -106,7 +106,7 @@ function userOf(payload: JWTPayload, token: string): AuthenticatedUser {
 }
 
 /**
- * Verifies Sentinel access tokens as api.md "Tokens" requires: RS256 only, the key only by kid
+ * Verifies Sentinel access tokens as docs/api.md "Tokens" requires: RS256 only, the key only by kid
  * from the JWKS, signature, issuer, audience `sentinel:access`, type `access`, exp/nbf/iat with at
  * most 60 s skew, and optionally the denylist.
  */

@@ -1,5 +1,5 @@
 /**
- * The API's request and response bodies (api.md, "Permissions"), written out by hand so that the
+ * The API's request and response bodies (docs/api.md, "Permissions"), written out by hand so that the
  * published types need no schema library; test/contract-types.test.ts proves them equal to the
  * zod schemas the services answer with. Bodies keep the API's snake_case field names.
  */

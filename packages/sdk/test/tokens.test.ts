@@ -1,4 +1,4 @@
-/** verifyAccessToken against a local JWKS: every check of api.md "Tokens". */
+/** verifyAccessToken against a local JWKS: every check of docs/api.md "Tokens". */
 import { createTokenVerifier, SentinelError, type TokenVerifier } from '../src';
 import { freePort } from '@sentinel/testing';
 import { accessClaims, b64, makeKey, signHs256WithPublicKey, signRs256, startJwks, type LocalJwks, type LocalKey } from './local-keys';

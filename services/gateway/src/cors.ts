@@ -21,7 +21,7 @@ export interface CorsOptions {
 }
 
 /**
- * CORS as api.md: only CORS_ORIGINS, the origins of active client apps' redirect URIs (read from
+ * CORS as docs/api.md: only CORS_ORIGINS, the origins of active client apps' redirect URIs (read from
  * Postgres, cached CORS_CACHE_SECONDS and refreshed in the background) and ADMIN_URL's origin get
  * CORS headers, always the exact origin with credentials (never `*`); any other origin gets none.
  * Requests without an Origin header skip all of this.

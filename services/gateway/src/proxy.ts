@@ -68,7 +68,7 @@ export interface UpstreamProxies {
 
 /**
  * One proxy per upstream service over one keep-alive agent (without it, throughput halves and
- * latency explodes: platform.md). An upstream that refuses or cannot be reached in time gives
+ * latency explodes: docs/platform.md). An upstream that refuses or cannot be reached in time gives
  * 503 (nothing happened); one that does not answer in time gives 504 (it may have acted: the
  * outcome is unknown); one that breaks the response gives 502.
  */

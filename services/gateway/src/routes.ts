@@ -1,5 +1,5 @@
 /**
- * The gateway's route table (architecture.md, "Routes → service"): which service answers each
+ * The gateway's route table (docs/architecture.md, "Routes → service"): which service answers each
  * path, and the auth tier the gateway enforces before forwarding. Anything not listed is a 404.
  * Order matters: the first matching entry wins.
  */

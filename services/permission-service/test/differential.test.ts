@@ -3,9 +3,9 @@
  * neither, groups and memberships, resources of two types with owners, visibility and shares to
  * users, groups and grantees that do not exist) are written to the file's database, and the
  * service's answers through its HTTP app (checks, and accessible lists read whole and followed
- * page by page with page sizes 1, 2, 3 and 7) are compared with a plain evaluator written below from api.md's
+ * page by page with page sizes 1, 2, 3 and 7) are compared with a plain evaluator written below from docs/api.md's
  * "Check semantics" over the same data in memory. The token's role and groups claims are random:
- * the service must answer from the database, as api.md requires.
+ * the service must answer from the database, as docs/api.md requires.
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkspaceRole } from '@sentinel/http';
@@ -86,7 +86,7 @@ interface World {
   }>;
 }
 
-/** api.md, "Check semantics", in order, over the world in memory. */
+/** docs/api.md, "Check semantics", in order, over the world in memory. */
 function referenceCheck(world: World, userId: string, wid: string, type: string, resourceId: string, action: Action): boolean {
   const resource = world.resources.find((r) => r.type === type && r.resourceId === resourceId);
   if (!resource) return false; // unknown resource
@@ -105,7 +105,7 @@ function referenceCheck(world: World, userId: string, wid: string, type: string,
   );
 }
 
-describe('differential: the service against a reference evaluator written from api.md', () => {
+describe('differential: the service against a reference evaluator written from docs/api.md', () => {
   const t = useServiceApp(loadConfig, createApp);
   const db = () => t.ctx.deps.prisma;
   let run = 0;
@@ -215,7 +215,7 @@ describe('differential: the service against a reference evaluator written from a
         const fullRole = user.roles[0] === 'admin' || user.roles[0] === 'owner';
         const whole = await accessibleList(world, user, type, action);
         if (fullRole) {
-          // api.md: admins and owners without a limit get no ids and has_full_access.
+          // docs/api.md: admins and owners without a limit get no ids and has_full_access.
           expect({ ...context, ...whole }).toEqual({ ...context, ids: [], hasFullAccess: true });
         } else {
           expect({ ...context, ids: [...whole.ids].sort(), hasFullAccess: whole.hasFullAccess }).toEqual({ ...context, ids: expected, hasFullAccess: false });

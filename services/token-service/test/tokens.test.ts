@@ -41,7 +41,7 @@ function userFromToken(token: string) {
 }
 
 describe('issuing (internal, for auth-service)', () => {
-  it('when a member is issued a pair, then the access token has exactly the claims and header of api.md', async () => {
+  it('when a member is issued a pair, then the access token has exactly the claims and header of docs/api.md', async () => {
     const seed = await seedMember(t.ctx.deps.prisma);
     const pair = await issue(seed);
     expect(pair.token_type).toBe('bearer');

@@ -1,4 +1,7 @@
-/** Response shapes of the admin API (Sentinel Auth 0.7, `sentinel-0.7-contract.md` §2.7). */
+/**
+ * Response shapes of the admin API (Sentinel Auth 0.7: the reference guide "Sentinel Auth 0.7 —
+ * the HTTP contract in detail", §2.7 "Admin API"; docs/api.md, "Admin API").
+ */
 export type Role = 'viewer' | 'editor' | 'admin' | 'owner';
 export const ROLES: Role[] = ['viewer', 'editor', 'admin', 'owner'];
 

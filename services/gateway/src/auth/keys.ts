@@ -38,7 +38,7 @@ export interface KeySet {
 
 /**
  * token-service's signing keys, each held as a `KeyObject` per kid (handing jsonwebtoken the PEM
- * that jwks-rsa returns costs a parse per verification, five times slower: platform.md). A kid we
+ * that jwks-rsa returns costs a parse per verification, five times slower: docs/platform.md). A kid we
  * do not know triggers at most one fetch per refresh interval, so junk kids cannot make us hammer
  * token-service; the set is renewed in the background once it is older than its max age, so keys
  * that token-service stopped publishing stop being accepted. With the keys come the lifetimes

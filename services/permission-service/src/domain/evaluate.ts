@@ -34,7 +34,7 @@ export interface Caller {
 const grants = (share: PermissionAction, action: PermissionAction): boolean => action === 'view' || share === 'edit';
 
 /**
- * The check semantics of api.md, in order, as a pure function over loaded data:
+ * The check semantics of docs/api.md, in order, as a pure function over loaded data:
  * unknown resource → deny; another workspace than `wid` → deny; (not a member any more → deny);
  * owner → allow; admin/owner role → allow; `workspace` visibility → view for every member, edit
  * for editors; a user share, then a share to one of the user's groups → view, or edit if the

@@ -20,7 +20,7 @@ export interface EnrichedResource extends Resource {
 
 export type Resources = ReturnType<typeof createResources>;
 
-/** Registration, sharing, visibility and deregistration, with the rules of api.md. */
+/** Registration, sharing, visibility and deregistration, with the rules of docs/api.md. */
 export function createResources(deps: { resources: ResourceRepository; access: AccessRepository; adminList: AdminPermissionRepository }) {
   const { resources, access } = deps;
 

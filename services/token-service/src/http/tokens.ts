@@ -27,7 +27,7 @@ const lenientForm: RequestHandler = (req, res, next) =>
     next();
   });
 
-/** The public and user token routes of api.md. */
+/** The public and user token routes of docs/api.md. */
 export function createTokenRouter(ctx: TokenContext): Router {
   const router = Router();
 

@@ -36,7 +36,7 @@ function sign(key: SigningKey, issuer: string, audience: string, type: string, c
   return { token, jti, expiresAt: new Date(exp * 1000), expiresIn: ttlSeconds };
 }
 
-/** The access token of api.md: RS256, header kid, exactly these claims. */
+/** The access token of docs/api.md: RS256, header kid, exactly these claims. */
 export function signAccessToken(key: SigningKey, issuer: string, claims: AccessClaims, ttlSeconds: number): SignedToken {
   return sign(key, issuer, ACCESS_AUDIENCE, 'access', claims, ttlSeconds);
 }

@@ -5,7 +5,7 @@ import express, { Router, type Request } from 'express';
 import { executeImport, previewImport } from '../domain/csv-import';
 import { multipartFile } from '../multipart';
 
-/** The gateway's CSV import limit (api.md: 5 MiB), enforced here too: body-parser answers 413 above it. */
+/** The gateway's CSV import limit (docs/api.md: 5 MiB), enforced here too: body-parser answers 413 above it. */
 export const CSV_IMPORT_LIMIT_BYTES = 5 * 1024 * 1024;
 
 const fileOf = (req: Request) => multipartFile(req.body, req.headers['content-type'], 'file');
