@@ -21,6 +21,36 @@ export default tseslint.config(
     },
   },
   {
+    // Boundaries: code outside a service (another service, a package, scripts, tests) reaches it
+    // only through the entries its package.json `exports` lists (`@sentinel/token-service/app`,
+    // `…/cli` for scripts/sentinel.ts), never by a relative path into its folders.
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\./|(\\.\\./)+)(services/)?(auth-service|gateway|permission-service|token-service|workspace-service|admin-panel)/(src|test|server)(/|$)',
+              message: "Another service's files are private: import an entry of its package.json `exports` (e.g. '@sentinel/token-service/app').",
+            },
+            {
+              regex: '^@sentinel/[a-z-]+/(src|test|server)(/|$)',
+              message: "Import a package's entry, not its folders.",
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'ImportExpression[source.value=/^(\\.\\/|(\\.\\.\\/)+)(services\\/)?(auth-service|gateway|permission-service|token-service|workspace-service|admin-panel)\\/(src|test|server)(\\/|$)/]',
+          message: "Another service's files are private: import an entry of its package.json `exports`.",
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -5,17 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { baseEnvSchema, ConfigError, DEV_SECRET_NAMES, findProjectRoot, readEnvironment, type Env } from '@sentinel/config';
 import { migrateDatabase } from '@sentinel/db';
-// Commands that act on a service's data run that service's own domain code.
-import { loadConfig as authConfig } from '../services/auth-service/src/config';
-import { loadConfig as gatewayConfig } from '../services/gateway/src/config';
-import { loadConfig as permissionConfig } from '../services/permission-service/src/config';
-import { createServiceAppFromCli } from '../services/token-service/src/service-apps/cli';
-import { createClientAppFromCli, parseClientAppArgs } from '../services/auth-service/src/client-apps/cli';
-import { rotateKeyFromCli } from '../services/token-service/src/keys/cli';
-import { refusalNotice } from '../services/token-service/src/keys/rotation';
-import { loadConfig as tokenConfig } from '../services/token-service/src/config';
-import { loadConfig as workspaceConfig } from '../services/workspace-service/src/config';
-import { verifyChainFromCli } from '../services/workspace-service/src/activity/cli';
+// Commands that act on a service's data run that service's own domain code, through the one
+// module each service exports for scripts (its package's `./cli` entry, src/cli.ts).
+import { createClientAppFromCli, loadConfig as authConfig, parseClientAppArgs } from '@sentinel/auth-service/cli';
+import { loadConfig as gatewayConfig } from '@sentinel/gateway/cli';
+import { loadConfig as permissionConfig } from '@sentinel/permission-service/cli';
+import { createServiceAppFromCli, loadConfig as tokenConfig, refusalNotice, rotateKeyFromCli } from '@sentinel/token-service/cli';
+import { loadConfig as workspaceConfig, verifyChainFromCli } from '@sentinel/workspace-service/cli';
 
 /** Every process's configuration loader, for `config check`. */
 const PROCESSES: Record<string, (env: Env) => unknown> = {

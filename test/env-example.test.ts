@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEV_SECRET_NAMES, parseEnvFile } from '@sentinel/config';
 import { PROJECT_ROOT } from '@sentinel/testing';
-import { configSchema as auth } from '../services/auth-service/src/config';
-import { gatewayEnvSchema as gateway } from '../services/gateway/src/config';
-import { configSchema as permission } from '../services/permission-service/src/config';
-import { configSchema as token } from '../services/token-service/src/config';
-import { configSchema as workspace } from '../services/workspace-service/src/config';
+import { configSchema as auth } from '@sentinel/auth-service/config';
+import { gatewayEnvSchema as gateway } from '@sentinel/gateway/config';
+import { configSchema as permission } from '@sentinel/permission-service/config';
+import { configSchema as token } from '@sentinel/token-service/config';
+import { configSchema as workspace } from '@sentinel/workspace-service/config';
 
 describe('.env.example', () => {
   const documented = Object.keys(parseEnvFile(readFileSync(join(PROJECT_ROOT, '.env.example'), 'utf8')));

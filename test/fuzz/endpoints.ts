@@ -5,7 +5,7 @@
  * `fresh` lists fixtures made anew for each case, for endpoints that consume or destroy what they
  * act on. To cover a new route: add a line here (the coverage test fails until you do).
  */
-import type { Tier } from '../../services/gateway/src/routes';
+import type { Tier } from '@sentinel/gateway/routes';
 import type { FreshKind } from './fixtures';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

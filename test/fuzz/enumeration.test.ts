@@ -6,15 +6,15 @@
  */
 import type { Express } from 'express';
 import { createTestContext } from '@sentinel/testing';
-import { createApp as authApp } from '../../services/auth-service/src/app';
-import { loadConfig as authConfig } from '../../services/auth-service/src/config';
-import { matchRoute, ROUTES, type Upstream } from '../../services/gateway/src/routes';
-import { createApp as permissionApp } from '../../services/permission-service/src/app';
-import { loadConfig as permissionConfig } from '../../services/permission-service/src/config';
-import { createApp as tokenApp } from '../../services/token-service/src/app';
-import { loadConfig as tokenConfig } from '../../services/token-service/src/config';
-import { createApp as workspaceApp } from '../../services/workspace-service/src/app';
-import { loadConfig as workspaceConfig } from '../../services/workspace-service/src/config';
+import { createApp as authApp } from '@sentinel/auth-service/app';
+import { loadConfig as authConfig } from '@sentinel/auth-service/config';
+import { matchRoute, ROUTES, type Upstream } from '@sentinel/gateway/routes';
+import { createApp as permissionApp } from '@sentinel/permission-service/app';
+import { loadConfig as permissionConfig } from '@sentinel/permission-service/config';
+import { createApp as tokenApp } from '@sentinel/token-service/app';
+import { loadConfig as tokenConfig } from '@sentinel/token-service/config';
+import { createApp as workspaceApp } from '@sentinel/workspace-service/app';
+import { loadConfig as workspaceConfig } from '@sentinel/workspace-service/config';
 import { endpointName, ENDPOINTS } from './endpoints';
 
 const SAMPLE: Record<string, string> = { provider: 'dev', svc: 'fuzz', type: 'doc' };

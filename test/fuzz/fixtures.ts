@@ -7,7 +7,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createClientApp, devLogin, followDevForm, identityHeader, pkcePair, type RunningSystem } from '@sentinel/testing';
-import type { Tier } from '../../services/gateway/src/routes';
+import type { Tier } from '@sentinel/gateway/routes';
 
 /** What `{name}` placeholders resolve to, credentials included. */
 export type Values = Record<string, string>;

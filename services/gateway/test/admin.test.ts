@@ -85,8 +85,8 @@ describe('gateway: admin tier (admin_token cookie)', () => {
 
   /** An admin token signed with token-service's real key, with `claims` on top of valid ones. */
   const forgeAdminToken = async (admin: Awaited<ReturnType<typeof seedMember>>, claims: object) => {
-    const { createKeyStore } = await import('../../token-service/src/keys');
-    const { loadConfig } = await import('../../token-service/src/config');
+    const { createKeyStore } = await import('@sentinel/token-service/keys');
+    const { loadConfig } = await import('@sentinel/token-service/config');
     const key = await createKeyStore({ ...stack.ctx.deps, config: loadConfig({ ...stack.ctx.env, PORT: '0' }) }).signingKey();
     const now = Math.floor(Date.now() / 1000);
     return jwt.sign(

@@ -90,8 +90,8 @@ describe('gateway: access-token verification (user tier)', () => {
 
     beforeAll(async () => {
       // Sign like token-service does, with its active key, so that only the claim under test is wrong.
-      const { createKeyStore } = await import('../../token-service/src/keys');
-      const { loadConfig } = await import('../../token-service/src/config');
+      const { createKeyStore } = await import('@sentinel/token-service/keys');
+      const { loadConfig } = await import('@sentinel/token-service/config');
       const keys = createKeyStore({ ...stack.ctx.deps, config: loadConfig({ ...stack.ctx.env, PORT: '0' }) });
       const key = await keys.signingKey();
       expect(key.kid).toBe(kid);

@@ -10,8 +10,8 @@ import { createUpstreamProxies, type UpstreamProxies } from '../src/proxy';
 import { startBlackhole } from './blackhole';
 import { startEchoService } from './echo';
 // The real token-service, as an upstream: no fake of our own services.
-import { createApp as createTokenServiceApp } from '../../token-service/src/app';
-import { loadConfig as loadTokenServiceConfig } from '../../token-service/src/config';
+import { createApp as createTokenServiceApp } from '@sentinel/token-service/app';
+import { loadConfig as loadTokenServiceConfig } from '@sentinel/token-service/config';
 
 /** POST /auth/token the way curl sends a larger body: headers with Expect: 100-continue, the body after 100 Continue. */
 function postExpectingContinue(port: number, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {

@@ -5,8 +5,8 @@ import { INTERNAL_IDENTITY_HEADER, mintInternalToken, serve, type RunningServer 
 import { createTestContext, TEST_INTERNAL_SECRET, type TestContext } from '@sentinel/testing';
 import type { Express } from 'express';
 // The real token-service, as an upstream: no fake of our own services.
-import { createApp as createTokenServiceApp } from '../../token-service/src/app';
-import { loadConfig as loadTokenServiceConfig } from '../../token-service/src/config';
+import { createApp as createTokenServiceApp } from '@sentinel/token-service/app';
+import { loadConfig as loadTokenServiceConfig } from '@sentinel/token-service/config';
 import { createApp, type GatewayDeps } from '../src/app';
 import { loadConfig, type GatewayConfig } from '../src/config';
 import { createUpstreamProxies, type UpstreamProxies } from '../src/proxy';
