@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KeyRing } from '@sentinel/crypto';
-import { Prisma, recordActivity, type Database } from '@sentinel/db';
+import { isUniqueViolation, Prisma, recordActivity, type Database } from '@sentinel/db';
 import type { AccountLinking } from '../config';
 import { LoginError } from '../login/errors';
 import type { PendingLink } from '../login/pending-links';
@@ -72,7 +72,7 @@ export async function signIn(deps: AccountDeps, profile: ProviderProfile, option
     return await attempt();
   } catch (err) {
     // Two first logins of the same person raced on a unique key: the second one now finds the row.
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return attempt();
+    if (isUniqueViolation(err)) return attempt();
     throw err;
   }
 }

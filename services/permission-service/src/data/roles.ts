@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Prisma, recordActivity, type Database } from '@sentinel/db';
+import { isUniqueViolation, Prisma, recordActivity, type Database } from '@sentinel/db';
 import { ConflictError, InputError, NotFoundError } from '@sentinel/http';
 
 type Tx = Prisma.TransactionClient;
@@ -63,8 +63,6 @@ const toAction = (row: { id: string; serviceName: string; action: string; descri
 });
 
 const actorDetail = (actor: RoleActor) => (actor.service ? { service_name: actor.service.serviceName, app_id: actor.service.appId } : {});
-
-const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
 /** Same as in resources.ts: every change that can remove access bumps the workspace's revision. */
 async function bumpAccessRevision(tx: Tx, workspaceIds: readonly string[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { Prisma } from '@sentinel/db';
+import { isUniqueViolation, Prisma } from '@sentinel/db';
 import { ConflictError } from '@sentinel/http';
 import type { WorkspaceContext } from './context';
 
@@ -66,10 +66,6 @@ export async function runChange<T>(
     ctx.logger.error({ err, users: revocations.size }, 'second session revocation after commit failed');
   }
   return result;
-}
-
-export function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }
 
 /** Runs `write`, turning a unique-constraint violation into a 409 with `detail`. */

@@ -1,0 +1,37 @@
+// Each shared invariant is written once, in a package; a second copy in a service or another
+// package drifts. This reads the sources (not the tests) and names any file that restates one.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = join(__dirname, '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'generated' ? [] : sources(path);
+    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [path] : [];
+  });
+}
+
+const codeFiles = ['services', 'packages'].flatMap((top) =>
+  readdirSync(join(root, top)).flatMap((name) => {
+    try {
+      return sources(join(root, top, name, 'src'));
+    } catch {
+      return [];
+    }
+  }),
+);
+
+/** Files outside `home` whose source matches `pattern`. */
+function copiesOutside(home: string, pattern: RegExp): string[] {
+  return codeFiles
+    .map((file) => relative(root, file))
+    .filter((file) => !file.startsWith(home) && pattern.test(readFileSync(join(root, file), 'utf8')));
+}
+
+describe('shared invariants live in one package', () => {
+  it('when code checks for a unique violation, then it calls isUniqueViolation from @sentinel/db', () => {
+    expect(copiesOutside('packages/db/', /'P2002'|'23505'/)).toEqual([]);
+  });
+});
