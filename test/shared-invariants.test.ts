@@ -34,4 +34,8 @@ describe('shared invariants live in one package', () => {
   it('when code checks for a unique violation, then it calls isUniqueViolation from @sentinel/db', () => {
     expect(copiesOutside('packages/db/', /'P2002'|'23505'/)).toEqual([]);
   });
+
+  it('when code bumps a workspace access revision, then it calls bumpAccessRevision from @sentinel/db', () => {
+    expect(copiesOutside('packages/db/', /access_revision\s*=|accessRevision:\s*\{\s*increment/)).toEqual([]);
+  });
 });

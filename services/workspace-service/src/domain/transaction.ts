@@ -1,4 +1,4 @@
-import { isUniqueViolation, Prisma } from '@sentinel/db';
+import { bumpAccessRevision, isUniqueViolation, Prisma } from '@sentinel/db';
 import { ConflictError } from '@sentinel/http';
 import type { WorkspaceContext } from './context';
 
@@ -45,7 +45,7 @@ export async function runChange<T>(
   const result = await ctx.prisma.$transaction(async (tx) => {
     const access: AccessChange = {
       async removeAccess(workspaceId, userIds, reason) {
-        await tx.workspace.update({ where: { id: workspaceId }, data: { accessRevision: { increment: 1 } }, select: { id: true } });
+        await bumpAccessRevision(tx, workspaceId);
         for (const id of userIds) revocations.set(id, reason);
       },
       async revokeSessionsNow(userIds, reason) {
