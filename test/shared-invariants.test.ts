@@ -38,4 +38,8 @@ describe('shared invariants live in one package', () => {
   it('when code bumps a workspace access revision, then it calls bumpAccessRevision from @sentinel/db', () => {
     expect(copiesOutside('packages/db/', /access_revision\s*=|accessRevision:\s*\{\s*increment/)).toEqual([]);
   });
+
+  it('when code pages or searches a list, then it uses the page and search helpers of @sentinel/db', () => {
+    expect(copiesOutside('packages/db/', /\bILIKE\b|\bOFFSET\b|\bskip: \(\w+\.page\b/)).toEqual([]);
+  });
 });

@@ -2,6 +2,8 @@ export { createPrismaClient, Prisma, PrismaClient } from './client';
 export type { Database, PrismaClientOptions } from './client';
 export { recordActivities, recordActivity } from './activity';
 export { containsPattern, escapeLike } from './like';
+export { pageArgs, pageSql, searchCondition, toPage } from './page';
+export type { Page, PageRequest } from './page';
 export { isUniqueViolation } from './errors';
 export { bumpAccessRevision } from './access-revision';
 export type { RevisionWriter } from './access-revision';
