@@ -42,4 +42,8 @@ describe('shared invariants live in one package', () => {
   it('when code pages or searches a list, then it uses the page and search helpers of @sentinel/db', () => {
     expect(copiesOutside('packages/db/', /\bILIKE\b|\bOFFSET\b|\bskip: \(\w+\.page\b/)).toEqual([]);
   });
+
+  it('when a service runs a job on a timer, then it uses startPeriodicJob from @sentinel/runtime', () => {
+    expect(copiesOutside('packages/', /\bsetInterval\(/).filter((file) => file.startsWith('services/'))).toEqual([]);
+  });
 });

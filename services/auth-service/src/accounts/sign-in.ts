@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KeyRing } from '@sentinel/crypto';
-import { isUniqueViolation, Prisma, recordActivity, type Database } from '@sentinel/db';
+import { isUniqueViolation, recordActivity, type Database, type Prisma } from '@sentinel/db';
 import type { AccountLinking } from '../config';
 import { LoginError } from '../login/errors';
 import type { PendingLink } from '../login/pending-links';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bumpAccessRevision, isUniqueViolation, Prisma, recordActivity, type Database } from '@sentinel/db';
+import { bumpAccessRevision, isUniqueViolation, recordActivity, type Database, type Prisma } from '@sentinel/db';
 import { ConflictError, InputError, NotFoundError } from '@sentinel/http';
 
 type Tx = Prisma.TransactionClient;

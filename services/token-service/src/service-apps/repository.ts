@@ -1,4 +1,4 @@
-import { isUniqueViolation, Prisma, recordActivity, type Database } from '@sentinel/db';
+import { isUniqueViolation, recordActivity, type Database, type Prisma } from '@sentinel/db';
 import { ConflictError } from '@sentinel/http';
 import type { NewKey } from './keys';
 

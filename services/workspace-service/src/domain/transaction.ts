@@ -1,4 +1,4 @@
-import { bumpAccessRevision, isUniqueViolation, Prisma } from '@sentinel/db';
+import { bumpAccessRevision, isUniqueViolation, type Prisma } from '@sentinel/db';
 import { ConflictError } from '@sentinel/http';
 import type { WorkspaceContext } from './context';
 
