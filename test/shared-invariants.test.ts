@@ -43,6 +43,10 @@ describe('shared invariants live in one package', () => {
     expect(copiesOutside('packages/db/', /\bILIKE\b|\bOFFSET\b|\bskip: \(\w+\.page\b/)).toEqual([]);
   });
 
+  it('when code needs the workspace roles or their order, then it takes them from @sentinel/contracts', () => {
+    expect(copiesOutside('packages/contracts/', /'viewer',\s*'editor'|\bviewer:\s*\d/)).toEqual([]);
+  });
+
   it('when a service runs a job on a timer, then it uses startPeriodicJob from @sentinel/runtime', () => {
     expect(copiesOutside('packages/', /\bsetInterval\(/).filter((file) => file.startsWith('services/'))).toEqual([]);
   });

@@ -1,6 +1,8 @@
 /** Response shapes of the admin API (Sentinel Auth 0.7, `sentinel-0.7-contract.md` §2.7). */
-export type Role = 'viewer' | 'editor' | 'admin' | 'owner';
-export const ROLES: Role[] = ['viewer', 'editor', 'admin', 'owner'];
+import { WORKSPACE_ROLES, type WorkspaceRole } from '@sentinel/contracts/workspace-roles';
+
+export type Role = WorkspaceRole;
+export const ROLES: readonly Role[] = WORKSPACE_ROLES;
 
 export interface Page<T> {
   items: T[];

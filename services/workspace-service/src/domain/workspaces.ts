@@ -1,4 +1,4 @@
-import type { CreateWorkspaceRequest, UpdateWorkspaceRequest, WorkspaceResponse } from '@sentinel/contracts';
+import { roleAtLeast, type CreateWorkspaceRequest, type UpdateWorkspaceRequest, type WorkspaceResponse } from '@sentinel/contracts';
 import { recordActivity } from '@sentinel/db';
 import { NotAllowedError, NotFoundError } from '@sentinel/http';
 import type { Actor, WorkspaceContext } from './context';
@@ -77,7 +77,7 @@ export async function deleteWorkspace(ctx: WorkspaceContext, actor: Actor): Prom
     const workspace = locked[0];
     if (!workspace) throw new NotFoundError('Workspace not found');
     const members = await tx.workspaceMembership.findMany({ where: { workspaceId: workspace.id }, select: { userId: true, role: true } });
-    if (!actor.admin && !members.some((m) => m.userId === actor.userId && m.role === 'owner')) throw new NotAllowedError('Requires role owner or higher');
+    if (!actor.admin && !members.some((m) => m.userId === actor.userId && roleAtLeast(m.role, 'owner'))) throw new NotAllowedError('Requires role owner or higher');
     await recordActivity(tx, {
       action: 'workspace_deleted',
       actorId: actor.userId,
