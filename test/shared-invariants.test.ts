@@ -47,6 +47,10 @@ describe('shared invariants live in one package', () => {
     expect(copiesOutside('packages/contracts/', /'viewer',\s*'editor'|\bviewer:\s*\d/)).toEqual([]);
   });
 
+  it('when a workspace is created, then createWorkspaceWithOwner of @sentinel/db writes its entry', () => {
+    expect(copiesOutside('packages/db/', /'workspace_created'/)).toEqual([]);
+  });
+
   it('when a service runs a job on a timer, then it uses startPeriodicJob from @sentinel/runtime', () => {
     expect(copiesOutside('packages/', /\bsetInterval\(/).filter((file) => file.startsWith('services/'))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { roleAtLeast, type CreateWorkspaceRequest, type UpdateWorkspaceRequest, type WorkspaceResponse } from '@sentinel/contracts';
-import { recordActivity } from '@sentinel/db';
+import { createWorkspaceWithOwner, recordActivity } from '@sentinel/db';
 import { NotAllowedError, NotFoundError } from '@sentinel/http';
 import type { Actor, WorkspaceContext } from './context';
 import { lockActor, lockWorkspace } from './locks';
@@ -11,18 +11,11 @@ export async function createWorkspace(ctx: WorkspaceContext, userId: string, inp
   return uniquely('A workspace with this slug already exists', () =>
     ctx.prisma.$transaction(async (tx) => {
       if (!(await tx.user.findUnique({ where: { id: userId }, select: { id: true } }))) throw new NotFoundError('User not found');
-      const workspace = await tx.workspace.create({
-        data: { slug: input.slug, name: input.name, description: input.description ?? null, createdById: userId },
-      });
-      await tx.workspaceMembership.create({ data: { workspaceId: workspace.id, userId, role: 'owner' } });
-      await recordActivity(tx, {
-        action: 'workspace_created',
-        actorId: userId,
-        targetType: 'workspace',
-        targetId: workspace.id,
-        workspaceId: workspace.id,
-        detail: { slug: workspace.slug, name: workspace.name },
-      });
+      const workspace = await createWorkspaceWithOwner(
+        tx,
+        { slug: input.slug, name: input.name, description: input.description ?? null, ownerId: userId },
+        { name: input.name },
+      );
       return toWorkspace(workspace);
     }),
   );
