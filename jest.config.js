@@ -22,6 +22,7 @@ const dirs = [
   'packages/denylist',
   'packages/redis',
   'packages/testing',
+  'packages/runtime',
   'services/gateway',
   'services/auth-service',
   'services/token-service',

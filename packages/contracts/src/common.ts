@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WORKSPACE_ROLES } from './workspace-roles';
 
 /** Every error body: `{"detail": …}`; validation errors add `errors`. */
 export const errorBodySchema = z.object({
@@ -33,4 +34,4 @@ export const clientInstantSchema = ({ endOfDay = false } = {}) =>
       return endOfDay && v.length === 10 ? new Date(date.getTime() + 24 * 3600 * 1000 - 1) : date;
     })
     .refine((d) => d >= MIN_INSTANT && d <= MAX_INSTANT, 'must be between 0001-01-01 and 9999-12-31 (UTC)');
-export const workspaceRoleSchema = z.enum(['viewer', 'editor', 'admin', 'owner']);
+export const workspaceRoleSchema = z.enum(WORKSPACE_ROLES);

@@ -1,6 +1,7 @@
 // The HTTP contract as zod schemas: services parse their responses through them (so no
 // undeclared field can leak) and the SDK takes its types from them.
 export * from './common';
+export * from './workspace-roles';
 export * from './auth';
 export * from './users';
 export * from './tokens';

@@ -1,7 +1,12 @@
 export { createPrismaClient, Prisma, PrismaClient } from './client';
 export type { Database, PrismaClientOptions } from './client';
-export { recordActivities, recordActivity } from './activity';
+export { createWorkspaceWithOwner, recordActivities, recordActivity } from './activity';
 export { containsPattern, escapeLike } from './like';
-export type { ActivityEntry, ActivityWriter } from './activity';
+export { pageArgs, pageSql, searchCondition, toPage } from './page';
+export type { Page, PageRequest } from './page';
+export { isUniqueViolation } from './errors';
+export { bumpAccessRevision } from './access-revision';
+export type { RevisionWriter } from './access-revision';
+export type { ActivityEntry, ActivityWriter, NewWorkspace } from './activity';
 export { advisoryLockKey, migrateDatabase, MIGRATIONS_DIR, readMigrations } from './migrate';
 export type { MigrateOptions } from './migrate';

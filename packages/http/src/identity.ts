@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
-import { uuidSchema as uuid, workspaceRoleSchema } from '@sentinel/contracts';
+import { roleAtLeast, uuidSchema as uuid, workspaceRoleSchema } from '@sentinel/contracts';
 import { z } from 'zod';
 import { AuthenticationError, NotAllowedError } from './errors';
 
@@ -162,10 +162,8 @@ export function requireCaller(req: { identity: Identity }, ...allowed: Caller[])
   return caller;
 }
 
-const ROLE_RANK: Record<WorkspaceRole, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
-
 export function hasRole(role: WorkspaceRole, minimum: WorkspaceRole): boolean {
-  return ROLE_RANK[role] >= ROLE_RANK[minimum];
+  return roleAtLeast(role, minimum);
 }
 
 /** The current user, if their workspace role is at least `minimum`; else 403. */

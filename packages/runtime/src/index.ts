@@ -14,6 +14,9 @@ import {
 } from '@sentinel/http';
 import { createRedisClient, type Redis } from '@sentinel/redis';
 
+export { startPeriodicJob } from './periodic';
+export type { PeriodicJob, PeriodicJobOptions } from './periodic';
+
 /** What every service's createApp receives; services add their own deps on top. */
 export interface ServiceDeps<C extends BaseEnv> {
   config: C;

@@ -1,4 +1,5 @@
 import { decodeProtectedHeader, errors, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { WORKSPACE_ROLES } from '@sentinel/contracts/workspace-roles';
 import { SentinelError } from './errors';
 import { createSend, type HttpOptions, type Send } from './http';
 import type { WorkspaceRole } from './types';
@@ -36,7 +37,7 @@ export const MESSAGES = {
 
 const AUDIENCE = 'sentinel:access';
 const MAX_TOKEN_BYTES = 8 * 1024;
-const ROLES = new Set(['viewer', 'editor', 'admin', 'owner']);
+const ROLES = new Set<string>(WORKSPACE_ROLES);
 /** Header parameters that would let a token name its own key: keys come only from our JWKS, by kid. */
 const KEY_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'];
 

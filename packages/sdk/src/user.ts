@@ -1,6 +1,5 @@
+import { roleAtLeast } from '@sentinel/contracts/workspace-roles';
 import type { WorkspaceRole } from './types';
-
-const RANK: Record<string, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
 
 /** The verified identity of a request, as 0.7's SDK: the token's claims under their API names. */
 export class AuthenticatedUser {
@@ -33,7 +32,7 @@ export class AuthenticatedUser {
 
   /** viewer < editor < admin < owner; an unknown minimum is never met. */
   hasRole(minimum: WorkspaceRole): boolean {
-    return (RANK[this.workspace_role] ?? -1) >= (RANK[minimum] ?? 99);
+    return roleAtLeast(this.workspace_role, minimum);
   }
 
   /** admin or owner */

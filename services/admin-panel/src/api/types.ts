@@ -2,8 +2,10 @@
  * Response shapes of the admin API (Sentinel Auth 0.7: the reference guide "Sentinel Auth 0.7 —
  * the HTTP contract in detail", §2.7 "Admin API"; docs/api.md, "Admin API").
  */
-export type Role = 'viewer' | 'editor' | 'admin' | 'owner';
-export const ROLES: Role[] = ['viewer', 'editor', 'admin', 'owner'];
+import { WORKSPACE_ROLES, type WorkspaceRole } from '@sentinel/contracts/workspace-roles';
+
+export type Role = WorkspaceRole;
+export const ROLES: readonly Role[] = WORKSPACE_ROLES;
 
 export interface Page<T> {
   items: T[];

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KeyRing } from '@sentinel/crypto';
-import { Prisma, recordActivity, type Database } from '@sentinel/db';
+import { createWorkspaceWithOwner, isUniqueViolation, recordActivity, type Database, type Prisma } from '@sentinel/db';
 import type { AccountLinking } from '../config';
 import { LoginError } from '../login/errors';
 import type { PendingLink } from '../login/pending-links';
@@ -72,7 +72,7 @@ export async function signIn(deps: AccountDeps, profile: ProviderProfile, option
     return await attempt();
   } catch (err) {
     // Two first logins of the same person raced on a unique key: the second one now finds the row.
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return attempt();
+    if (isUniqueViolation(err)) return attempt();
     throw err;
   }
 }
@@ -181,23 +181,7 @@ async function acceptInvitations(tx: Tx, userId: string, email: string): Promise
 
 /** So that no one is stuck without a workspace (0.7's bootstrapping gap). */
 async function createPersonalWorkspace(tx: Tx, userId: string, email: string, name: string): Promise<void> {
-  const workspace = await tx.workspace.create({
-    data: {
-      slug: personalSlug(email),
-      name: `${name}'s workspace`.slice(0, 255),
-      createdById: userId,
-      memberships: { create: { userId, role: 'owner' } },
-    },
-    select: { id: true, slug: true },
-  });
-  await recordActivity(tx, {
-    action: 'workspace_created',
-    actorId: userId,
-    targetType: 'workspace',
-    targetId: workspace.id,
-    workspaceId: workspace.id,
-    detail: { slug: workspace.slug, personal: true },
-  });
+  await createWorkspaceWithOwner(tx, { slug: personalSlug(email), name: `${name}'s workspace`.slice(0, 255), ownerId: userId }, { personal: true });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { WORKSPACE_ROLES } from '@sentinel/contracts';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import type { KeySet, TokenType } from './keys';
 
@@ -8,7 +9,7 @@ const KID = /^[A-Za-z0-9_-]{1,128}$/;
 /** Header parameters that would let a token name its own key: we resolve keys only by kid. */
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'x5t', 'crit'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ROLES = new Set(['viewer', 'editor', 'admin', 'owner']);
+const ROLES = new Set<string>(WORKSPACE_ROLES);
 
 export interface TokenRules {
   issuer: string;

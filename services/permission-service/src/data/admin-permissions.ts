@@ -1,5 +1,5 @@
 import type { AdminPermissionsQuery, Visibility } from '@sentinel/contracts';
-import { escapeLike, Prisma, type Database } from '@sentinel/db';
+import { escapeLike, pageSql, Prisma, searchCondition, toPage, type Database, type Page } from '@sentinel/db';
 import type { Resource } from './resources';
 
 /** A row of the admin permissions browser: the resource without its shares, plus two facts about them. */
@@ -10,7 +10,7 @@ export type AdminPermissionRepository = ReturnType<typeof createAdminPermissionR
 export function createAdminPermissionRepository(prisma: Database) {
   return {
     /** One page of resources matching the filters, and how many match in all. */
-    async list(query: AdminPermissionsQuery): Promise<{ items: AdminPermissionRow[]; total: number }> {
+    async list(query: AdminPermissionsQuery): Promise<Page<AdminPermissionRow>> {
       const conditions: Prisma.Sql[] = [];
       if (query.workspace_id) conditions.push(Prisma.sql`r.workspace_id = ${query.workspace_id}::uuid`);
       if (query.service_name) conditions.push(Prisma.sql`r.service_name = ${query.service_name}`);
@@ -18,7 +18,7 @@ export function createAdminPermissionRepository(prisma: Database) {
         // Ids are stored as uuid and print in lower case.
         conditions.push(Prisma.sql`r.resource_id::text LIKE ${`${escapeLike(query.resource_id.toLowerCase())}%`} ESCAPE '\\'`);
       }
-      if (query.owner) conditions.push(Prisma.sql`u.email ILIKE ${`%${escapeLike(query.owner)}%`} ESCAPE '\\'`);
+      if (query.owner) conditions.push(searchCondition(query.owner, ['u.email']));
       const where = conditions.length === 0 ? Prisma.empty : Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`;
       const dir = query.sort_order === 'asc' ? Prisma.sql`ASC` : Prisma.sql`DESC`;
       // The id breaks every tie, so pages never overlap or skip rows.
@@ -48,13 +48,13 @@ export function createAdminPermissionRepository(prisma: Database) {
           FROM resource_permissions r LEFT JOIN users u ON u.id = r.owner_id
           ${where}
           ORDER BY ${order}
-          LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`,
+          ${pageSql(query)}`,
         prisma.$queryRaw<Array<{ total: number }>>`
           SELECT count(*)::int AS total FROM resource_permissions r LEFT JOIN users u ON u.id = r.owner_id ${where}`,
       ]);
-      return {
-        total: count?.total ?? 0,
-        items: rows.map((r) => ({
+      return toPage(
+        query,
+        rows.map((r) => ({
           id: r.id,
           serviceName: r.service_name,
           resourceType: r.resource_type,
@@ -66,7 +66,8 @@ export function createAdminPermissionRepository(prisma: Database) {
           ownerEmail: r.owner_email,
           shareCount: r.share_count,
         })),
-      };
+        count?.total ?? 0,
+      );
     },
   };
 }

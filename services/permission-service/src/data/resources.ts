@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GranteeType, PermissionAction, Visibility } from '@sentinel/contracts';
-import { recordActivity, type Database, type Prisma } from '@sentinel/db';
+import { bumpAccessRevision, recordActivity, type Database, type Prisma } from '@sentinel/db';
 import { NotFoundError } from '@sentinel/http';
 
 export interface Share {
@@ -71,16 +71,6 @@ function toResource(row: Row): Resource {
 const keyWhere = (key: ResourceKey) => ({
   serviceName_resourceType_resourceId: { serviceName: key.serviceName, resourceType: key.resourceType, resourceId: key.resourceId },
 });
-
-/**
- * Bumps the workspace's access revision. Every change to a resource's access facts does it in its
- * own transaction: those that remove access, so the check cache (domain/checks.ts) can never serve
- * an allow the change revoked, and grants too (share, visibility to workspace), so a share works
- * on the very next check instead of after the cached deny's next revision change.
- */
-async function bumpAccessRevision(tx: Tx, workspaceId: string): Promise<void> {
-  await tx.$executeRaw`UPDATE workspaces SET access_revision = access_revision + 1 WHERE id = ${workspaceId}::uuid`;
-}
 
 /** Locks the resource row for the rest of the transaction (changes to one resource serialize). */
 async function lockResource(tx: Tx, id: string): Promise<Row> {

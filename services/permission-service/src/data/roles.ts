@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Prisma, recordActivity, type Database } from '@sentinel/db';
+import { bumpAccessRevision, isUniqueViolation, recordActivity, type Database, type Prisma } from '@sentinel/db';
 import { ConflictError, InputError, NotFoundError } from '@sentinel/http';
 
 type Tx = Prisma.TransactionClient;
@@ -63,14 +63,6 @@ const toAction = (row: { id: string; serviceName: string; action: string; descri
 });
 
 const actorDetail = (actor: RoleActor) => (actor.service ? { service_name: actor.service.serviceName, app_id: actor.service.appId } : {});
-
-const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
-
-/** Same as in resources.ts: every change that can remove access bumps the workspace's revision. */
-async function bumpAccessRevision(tx: Tx, workspaceIds: readonly string[]): Promise<void> {
-  if (workspaceIds.length === 0) return;
-  await tx.$executeRaw`UPDATE workspaces SET access_revision = access_revision + 1 WHERE id = ANY(${[...workspaceIds]}::uuid[])`;
-}
 
 /** Locks the role row for the rest of the transaction (changes to one role serialize); 404 when gone. */
 async function lockRole(tx: Tx, id: string): Promise<{ id: string; workspace_id: string; name: string }> {

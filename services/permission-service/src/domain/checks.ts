@@ -1,4 +1,4 @@
-import type { AccessibleRequest, AccessibleResponse, PermissionCheck } from '@sentinel/contracts';
+import { roleAtLeast, type AccessibleRequest, type AccessibleResponse, type PermissionCheck } from '@sentinel/contracts';
 import { NotAllowedError, type ServiceIdentity, type UserIdentity } from '@sentinel/http';
 import type { AccessRepository, CheckKey, LoadedResource } from '../data/access';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -87,7 +87,7 @@ export function createChecks(access: AccessRepository, cache: RevisionCache<Load
         : await access.reachableIds(query, {
             userId: user.user_id,
             groups: [...member.groups],
-            workspaceVisible: body.action === 'view' || member.role === 'editor',
+            workspaceVisible: body.action === 'view' || roleAtLeast(member.role, 'editor'),
             action: body.action,
           });
       const page = body.limit === undefined ? ids : ids.slice(0, body.limit);

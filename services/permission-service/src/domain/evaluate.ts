@@ -1,4 +1,4 @@
-import type { GranteeType, PermissionAction, Visibility } from '@sentinel/contracts';
+import { roleAtLeast, type GranteeType, type PermissionAction, type Visibility } from '@sentinel/contracts';
 import type { WorkspaceRole } from '@sentinel/http';
 
 /** What a check needs to know about a resource. */
@@ -54,8 +54,8 @@ export function evaluateCheck(
   const member = caller.member;
   if (!member) return false;
   if (resource.ownerId !== null && resource.ownerId === caller.userId) return true;
-  if (member.role === 'admin' || member.role === 'owner') return true;
-  if (resource.visibility === 'workspace' && (action === 'view' || member.role === 'editor')) return true;
+  if (hasFullAccess(member)) return true;
+  if (resource.visibility === 'workspace' && (action === 'view' || roleAtLeast(member.role, 'editor'))) return true;
   for (const share of shares) {
     if (share.resourcePermissionId !== resource.id || !grants(share.permission, action)) continue;
     if (share.granteeType === 'user' && share.granteeId === caller.userId) return true;
@@ -66,5 +66,5 @@ export function evaluateCheck(
 
 /** Whether the role sees every resource of its workspace (accessible's `has_full_access`). */
 export function hasFullAccess(member: MemberFacts | null): boolean {
-  return member !== null && (member.role === 'admin' || member.role === 'owner');
+  return member !== null && roleAtLeast(member.role, 'admin');
 }

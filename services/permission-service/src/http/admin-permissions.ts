@@ -41,8 +41,8 @@ export function createAdminPermissionsRouter(resources: Resources): Router {
   router.get('/admin/permissions', async (req, res) => {
     currentAdmin(req);
     const query = parseInput(adminPermissionsQuerySchema, req.query, 'query');
-    const { items, total } = await resources.admin.list(query);
-    respond(res, adminPermissionPageSchema, { items: items.map(toItemBody), total, page: query.page, page_size: query.page_size });
+    const page = await resources.admin.list(query);
+    respond(res, adminPermissionPageSchema, { ...page, items: page.items.map(toItemBody) });
   });
 
   router.get('/admin/permissions/:id', async (req, res) => {

@@ -1,4 +1,5 @@
 import { rebuildMirror } from '@sentinel/denylist';
+import { startPeriodicJob } from '@sentinel/runtime';
 import type { AppDeps } from '../app';
 
 /**
@@ -6,28 +7,17 @@ import type { AppDeps } from '../app';
  * DENYLIST_REBUILD_INTERVAL_MS, and whenever the Redis connection is ready again after a loss; each
  * rebuild renews the completeness marker with the current epoch. Between a failed mirror write
  * (which bumps the epoch), a flush or a Redis restart and the next rebuild, readers use Postgres.
+ * Stopped, after the rebuild in flight, on close.
  */
 export function startDenylistRebuild(deps: AppDeps): void {
-  let running = false;
-  const run = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await rebuildMirror(deps);
-    } catch (err) {
-      deps.logger.warn({ err }, 'denylist mirror rebuild failed');
-    } finally {
-      running = false;
-    }
-  };
-  void run();
-  const timer = setInterval(() => void run(), deps.config.DENYLIST_REBUILD_INTERVAL_MS);
-  timer.unref();
-  const onReady = () => void run();
+  const job = startPeriodicJob(
+    { intervalMs: deps.config.DENYLIST_REBUILD_INTERVAL_MS, logger: deps.logger, failureMessage: 'denylist mirror rebuild failed' },
+    () => rebuildMirror(deps),
+  );
+  const onReady = () => void job.run();
   deps.redis.on('ready', onReady);
   deps.onClose(() => {
-    clearInterval(timer);
     deps.redis.off('ready', onReady);
-    return Promise.resolve();
+    return job.close();
   });
 }

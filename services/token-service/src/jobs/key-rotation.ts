@@ -1,4 +1,4 @@
-import type { ServiceDeps } from '@sentinel/runtime';
+import { startPeriodicJob, type ServiceDeps } from '@sentinel/runtime';
 import type { Config } from '../config';
 import { createKeyRotation, type KeyRotation } from '../keys';
 
@@ -22,26 +22,14 @@ export function startKeyRotation(deps: ServiceDeps<Config>, rotation: KeyRotatio
     logger.info('scheduled signing-key rotation is off: the key comes from JWT_PRIVATE_KEY_PATH');
     return undefined;
   }
-  let running: Promise<void> | undefined;
-  let closed = false;
-  const check = () => {
-    if (closed) return Promise.resolve();
-    running ??= rotation
-      .rotateIfDue()
-      .then(() => undefined)
-      .catch((err: unknown) => logger.warn({ err }, 'scheduled signing-key rotation failed; retrying at the next check'))
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  void check();
-  const timer = setInterval(() => void check(), config.SIGNING_KEY_ROTATION_CHECK_INTERVAL_MS);
-  timer.unref();
-  deps.onClose(async () => {
-    closed = true;
-    clearInterval(timer);
-    await running;
-  });
-  return { check };
+  const job = startPeriodicJob(
+    {
+      intervalMs: config.SIGNING_KEY_ROTATION_CHECK_INTERVAL_MS,
+      logger,
+      failureMessage: 'scheduled signing-key rotation failed; retrying at the next check',
+    },
+    () => rotation.rotateIfDue(),
+  );
+  deps.onClose(job.close);
+  return { check: job.run };
 }

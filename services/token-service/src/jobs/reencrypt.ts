@@ -1,7 +1,7 @@
 import { aadFor, createKeyRing, type KeyRing } from '@sentinel/crypto';
 import { Prisma, type Database } from '@sentinel/db';
 import type { Logger } from '@sentinel/http';
-import type { ServiceDeps } from '@sentinel/runtime';
+import { startPeriodicJob, type ServiceDeps } from '@sentinel/runtime';
 import type { Config } from '../config';
 
 /**
@@ -87,25 +87,12 @@ export async function reencryptAll(prisma: Database, ring: KeyRing, logger: Logg
 export function startReencryption(deps: ServiceDeps<Config>): void {
   const { config, logger } = deps;
   const ring = createKeyRing({ current: config.ENCRYPTION_KEY, previous: config.ENCRYPTION_KEY_PREVIOUS });
-  let running: Promise<void> | undefined;
-  let closed = false;
-  const run = () => {
-    if (running || closed) return;
-    running = reencryptAll(deps.prisma, ring, logger)
-      .then(({ reencrypted, skipped }) => {
-        if (reencrypted > 0 || skipped > 0) logger.info({ reencrypted, skipped, kid: ring.currentKid }, 're-encryption pass done');
-      })
-      .catch((err: unknown) => logger.warn({ err }, 're-encryption pass failed; retrying at the next interval'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  run();
-  const timer = setInterval(run, config.REENCRYPT_INTERVAL_MS);
-  timer.unref();
-  deps.onClose(async () => {
-    closed = true;
-    clearInterval(timer);
-    await running;
-  });
+  const job = startPeriodicJob(
+    { intervalMs: config.REENCRYPT_INTERVAL_MS, logger, failureMessage: 're-encryption pass failed; retrying at the next interval' },
+    async () => {
+      const { reencrypted, skipped } = await reencryptAll(deps.prisma, ring, logger);
+      if (reencrypted > 0 || skipped > 0) logger.info({ reencrypted, skipped, kid: ring.currentKid }, 're-encryption pass done');
+    },
+  );
+  deps.onClose(job.close);
 }

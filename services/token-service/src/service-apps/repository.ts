@@ -1,4 +1,4 @@
-import { Prisma, recordActivity, type Database } from '@sentinel/db';
+import { isUniqueViolation, recordActivity, type Database, type Prisma } from '@sentinel/db';
 import { ConflictError } from '@sentinel/http';
 import type { NewKey } from './keys';
 
@@ -62,10 +62,6 @@ function staleKeysOf(row: Row): StaleKeys {
     hashes.push(row.previousKeyHash);
   }
   return { appId: row.id, prefixes, hashes };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }
 
 export type ServiceAppRepository = ReturnType<typeof createServiceAppRepository>;

@@ -1,5 +1,5 @@
 import { advisoryLockKey, Prisma, type Database } from '@sentinel/db';
-import type { ServiceDeps } from '@sentinel/runtime';
+import { startPeriodicJob, type ServiceDeps } from '@sentinel/runtime';
 import type { Config } from '../config';
 import { chainHash, ENTRY_COLUMNS, GENESIS_HASH, type ChainedEntry } from './hash';
 
@@ -73,25 +73,12 @@ export async function chainPending(
  */
 export function startActivitySequencer(deps: ServiceDeps<Config>): void {
   const { prisma, logger, config } = deps;
-  let running: Promise<void> | undefined;
-  let closed = false;
-  const run = () => {
-    if (running || closed) return;
-    running = chainPending(prisma, { stopped: () => closed })
-      .then((chained) => {
-        if (chained > 0) logger.debug({ chained }, 'activity entries chained');
-      })
-      .catch((err: unknown) => logger.warn({ err }, 'activity chain pass failed; retrying at the next interval'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  run();
-  const timer = setInterval(run, config.ACTIVITY_CHAIN_INTERVAL_MS);
-  timer.unref();
-  deps.onClose(async () => {
-    closed = true;
-    clearInterval(timer);
-    await running;
-  });
+  const job = startPeriodicJob(
+    { intervalMs: config.ACTIVITY_CHAIN_INTERVAL_MS, logger, failureMessage: 'activity chain pass failed; retrying at the next interval' },
+    async (stopped) => {
+      const chained = await chainPending(prisma, { stopped });
+      if (chained > 0) logger.debug({ chained }, 'activity entries chained');
+    },
+  );
+  deps.onClose(job.close);
 }

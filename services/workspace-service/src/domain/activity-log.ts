@@ -1,6 +1,6 @@
 import type { ActivityFilter, ActivityItem, PageQuery } from '@sentinel/contracts';
 import type { Database, Prisma } from '@sentinel/db';
-import { recordActivity } from '@sentinel/db';
+import { pageArgs, recordActivity, toPage } from '@sentinel/db';
 
 /** The most rows any admin export holds; beyond it the export says it is truncated. */
 export const EXPORT_MAX_ROWS = 50_000;
@@ -49,9 +49,9 @@ export async function listActivity(prisma: Database, filter: ActivityFilter, pag
   const where = whereOf(filter);
   const [total, rows] = await Promise.all([
     prisma.activityLog.count({ where }),
-    prisma.activityLog.findMany({ where, orderBy: ORDER, skip: (page.page - 1) * page.page_size, take: page.page_size }),
+    prisma.activityLog.findMany({ where, orderBy: ORDER, ...pageArgs(page) }),
   ]);
-  return { items: await withActors(prisma, rows), total, page: page.page, page_size: page.page_size };
+  return toPage(page, await withActors(prisma, rows), total);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AdminUpdateUserRequest, AdminUser, AdminUserDetail, PageQuery } from '@sentinel/contracts';
-import { containsPattern, Prisma, recordActivity } from '@sentinel/db';
+import { pageSql, Prisma, recordActivity, searchCondition, toPage } from '@sentinel/db';
 import { NotFoundError, type WorkspaceRole } from '@sentinel/http';
 import type { WorkspaceContext } from './context';
 import { runChange } from './transaction';
@@ -30,16 +30,15 @@ export async function selectAdminUsers(ctx: WorkspaceContext, tail: Prisma.Sql):
 
 /** GET /admin/users: newest first; `search` on email or name, any case. */
 export async function listUsers(ctx: WorkspaceContext, query: PageQuery & { search?: string }) {
-  const pattern = containsPattern(query.search);
-  const where = Prisma.sql`WHERE (${pattern}::text IS NULL OR u.email ILIKE ${pattern}::text ESCAPE '\\' OR u.name ILIKE ${pattern}::text ESCAPE '\\')`;
+  const where = Prisma.sql`WHERE ${searchCondition(query.search, ['u.email', 'u.name'])}`;
   const [items, counted] = await Promise.all([
     selectAdminUsers(
       ctx,
-      Prisma.sql`${where} ORDER BY u.created_at DESC, u.id LIMIT ${query.page_size}::int OFFSET ${(query.page - 1) * query.page_size}::int`,
+      Prisma.sql`${where} ORDER BY u.created_at DESC, u.id ${pageSql(query)}`,
     ),
     ctx.prisma.$queryRaw<Array<{ total: number }>>`SELECT count(*)::int AS total FROM users u ${where}`,
   ]);
-  return { items, total: counted[0]?.total ?? 0, page: query.page, page_size: query.page_size };
+  return toPage(query, items, counted[0]?.total ?? 0);
 }
 
 /** GET /admin/users/{id}: the profile, linked accounts (ids only, never provider tokens) and memberships. */

@@ -1,5 +1,5 @@
 import type { AdminWorkspace, PageQuery } from '@sentinel/contracts';
-import { containsPattern, Prisma } from '@sentinel/db';
+import { pageSql, Prisma, searchCondition, toPage } from '@sentinel/db';
 import { NotFoundError } from '@sentinel/http';
 import type { WorkspaceContext } from './context';
 
@@ -26,16 +26,15 @@ async function selectWorkspaces(ctx: WorkspaceContext, tail: Prisma.Sql): Promis
 
 /** GET /admin/workspaces: newest first; `search` on name or slug, any case. */
 export async function listWorkspacePage(ctx: WorkspaceContext, query: PageQuery & { search?: string }) {
-  const pattern = containsPattern(query.search);
-  const where = Prisma.sql`WHERE (${pattern}::text IS NULL OR w.name ILIKE ${pattern}::text ESCAPE '\\' OR w.slug ILIKE ${pattern}::text ESCAPE '\\')`;
+  const where = Prisma.sql`WHERE ${searchCondition(query.search, ['w.name', 'w.slug'])}`;
   const [items, counted] = await Promise.all([
     selectWorkspaces(
       ctx,
-      Prisma.sql`${where} ORDER BY w.created_at DESC, w.id LIMIT ${query.page_size}::int OFFSET ${(query.page - 1) * query.page_size}::int`,
+      Prisma.sql`${where} ORDER BY w.created_at DESC, w.id ${pageSql(query)}`,
     ),
     ctx.prisma.$queryRaw<Array<{ total: number }>>`SELECT count(*)::int AS total FROM workspaces w ${where}`,
   ]);
-  return { items, total: counted[0]?.total ?? 0, page: query.page, page_size: query.page_size };
+  return toPage(query, items, counted[0]?.total ?? 0);
 }
 
 /** GET /admin/workspaces/all: every workspace by name, for pickers. */

@@ -1,5 +1,5 @@
 import type { MemberResponse } from '@sentinel/contracts';
-import { containsPattern, recordActivity } from '@sentinel/db';
+import { recordActivity, searchCondition } from '@sentinel/db';
 import { ConflictError, hasRole, NotAllowedError, NotFoundError, type WorkspaceRole } from '@sentinel/http';
 import type { Actor, WorkspaceContext } from './context';
 import { lockActor, lockWorkspace } from './locks';
@@ -18,12 +18,11 @@ interface MemberSqlRow {
 
 /** GET /workspaces/{id}/members?q=&limit=: email or name containing `q` (any case), oldest first. */
 export async function listMembers(ctx: WorkspaceContext, workspaceId: string, query: { q?: string; limit?: number }): Promise<MemberResponse[]> {
-  const pattern = containsPattern(query.q);
   const rows = await ctx.prisma.$queryRaw<MemberSqlRow[]>`
     SELECT u.id AS user_id, u.email, u.name, u.avatar_url, m.role, m.joined_at
     FROM workspace_memberships m JOIN users u ON u.id = m.user_id
     WHERE m.workspace_id = ${workspaceId}::uuid
-      AND (${pattern}::text IS NULL OR u.email ILIKE ${pattern}::text ESCAPE '\\' OR u.name ILIKE ${pattern}::text ESCAPE '\\')
+      AND ${searchCondition(query.q, ['u.email', 'u.name'])}
     ORDER BY m.joined_at, u.id
     LIMIT ${query.limit ?? null}::int`;
   return rows.map((r) => ({ ...r, joined_at: r.joined_at.toISOString() }));

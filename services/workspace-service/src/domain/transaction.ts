@@ -1,4 +1,4 @@
-import { Prisma } from '@sentinel/db';
+import { bumpAccessRevision, isUniqueViolation, type Prisma } from '@sentinel/db';
 import { ConflictError } from '@sentinel/http';
 import type { WorkspaceContext } from './context';
 
@@ -45,7 +45,7 @@ export async function runChange<T>(
   const result = await ctx.prisma.$transaction(async (tx) => {
     const access: AccessChange = {
       async removeAccess(workspaceId, userIds, reason) {
-        await tx.workspace.update({ where: { id: workspaceId }, data: { accessRevision: { increment: 1 } }, select: { id: true } });
+        await bumpAccessRevision(tx, workspaceId);
         for (const id of userIds) revocations.set(id, reason);
       },
       async revokeSessionsNow(userIds, reason) {
@@ -66,10 +66,6 @@ export async function runChange<T>(
     ctx.logger.error({ err, users: revocations.size }, 'second session revocation after commit failed');
   }
   return result;
-}
-
-export function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }
 
 /** Runs `write`, turning a unique-constraint violation into a 409 with `detail`. */

@@ -1,5 +1,5 @@
-import type { CreateWorkspaceRequest, UpdateWorkspaceRequest, WorkspaceResponse } from '@sentinel/contracts';
-import { recordActivity } from '@sentinel/db';
+import { roleAtLeast, type CreateWorkspaceRequest, type UpdateWorkspaceRequest, type WorkspaceResponse } from '@sentinel/contracts';
+import { createWorkspaceWithOwner, recordActivity } from '@sentinel/db';
 import { NotAllowedError, NotFoundError } from '@sentinel/http';
 import type { Actor, WorkspaceContext } from './context';
 import { lockActor, lockWorkspace } from './locks';
@@ -11,18 +11,11 @@ export async function createWorkspace(ctx: WorkspaceContext, userId: string, inp
   return uniquely('A workspace with this slug already exists', () =>
     ctx.prisma.$transaction(async (tx) => {
       if (!(await tx.user.findUnique({ where: { id: userId }, select: { id: true } }))) throw new NotFoundError('User not found');
-      const workspace = await tx.workspace.create({
-        data: { slug: input.slug, name: input.name, description: input.description ?? null, createdById: userId },
-      });
-      await tx.workspaceMembership.create({ data: { workspaceId: workspace.id, userId, role: 'owner' } });
-      await recordActivity(tx, {
-        action: 'workspace_created',
-        actorId: userId,
-        targetType: 'workspace',
-        targetId: workspace.id,
-        workspaceId: workspace.id,
-        detail: { slug: workspace.slug, name: workspace.name },
-      });
+      const workspace = await createWorkspaceWithOwner(
+        tx,
+        { slug: input.slug, name: input.name, description: input.description ?? null, ownerId: userId },
+        { name: input.name },
+      );
       return toWorkspace(workspace);
     }),
   );
@@ -77,7 +70,7 @@ export async function deleteWorkspace(ctx: WorkspaceContext, actor: Actor): Prom
     const workspace = locked[0];
     if (!workspace) throw new NotFoundError('Workspace not found');
     const members = await tx.workspaceMembership.findMany({ where: { workspaceId: workspace.id }, select: { userId: true, role: true } });
-    if (!actor.admin && !members.some((m) => m.userId === actor.userId && m.role === 'owner')) throw new NotAllowedError('Requires role owner or higher');
+    if (!actor.admin && !members.some((m) => m.userId === actor.userId && roleAtLeast(m.role, 'owner'))) throw new NotAllowedError('Requires role owner or higher');
     await recordActivity(tx, {
       action: 'workspace_deleted',
       actorId: actor.userId,
