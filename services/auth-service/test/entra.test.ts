@@ -24,7 +24,13 @@ describe('Entra ID login (passport-azure-ad against an https fake reached only t
 
   const entra = () => system.fakes.entra!;
   const prisma = () => system.ctx.deps.prisma;
-  const codesInRedis = async () => (await system.ctx.deps.redis.keys('ac:*')).length;
+  // KEYS takes a pattern that ioredis does not prefix: give it the system's prefix. Earlier tests
+  // may leave codes of their own, so each test compares with the count it started with.
+  const codesInRedis = async () => (await system.ctx.deps.redis.keys(`${system.ctx.env.REDIS_KEY_PREFIX}ac:*`)).length;
+  let codesBefore = 0;
+  beforeEach(async () => {
+    codesBefore = await codesInRedis();
+  });
   const person = (oid: string, email: string, extra: Record<string, unknown> = {}) => ({
     sub: `pairwise-${oid}`,
     oid,
@@ -126,7 +132,7 @@ describe('Entra ID login (passport-azure-ad against an https fake reached only t
       expect(attack.last?.status).toBe(409);
       expect(attack.last?.body).toContain('<h1>Account Conflict</h1>');
       expect(attack.last?.body).toContain(existingVia === 'entra' ? 'signs in with Microsoft Entra ID' : 'signs in with Google');
-      expect(await codesInRedis()).toBe(0);
+      expect(await codesInRedis()).toBe(codesBefore);
       expect(await prisma().refreshTokenFamily.count()).toBe(sessionsBefore);
       expect(await prisma().socialAccount.count({ where: { providerUserId: `${entra().tenantId}:${attackerOid}` } })).toBe(0);
       const after = await prisma().user.findUniqueOrThrow({ where: { id: victim.id }, include: { socialAccounts: true } });
