@@ -8,8 +8,8 @@ import { bumpEpoch, DEFAULT_EPOCH_MAX_AGE_MS, markerValue, readEpoch, redisRunId
  * the gateway's fast path. A flushed, restarted or unreachable Redis may miss entries, so the
  * mirror is trusted only while its completeness marker holds what the reader knows now: the
  * denylist epoch kept in Postgres and the run_id of the Redis server (see ./epoch). The marker is
- * set only by a full rebuild (epoch, run_id, then the rows, then entries and marker in one
- * MULTI) and lives MARKER_TTL_SECONDS unless a rebuild renews it. A revocation whose mirror
+ * set only by a full rebuild (epoch, run_id, then the rows, then the entries and the marker
+ * last) and lives MARKER_TTL_SECONDS unless a rebuild renews it. A revocation whose mirror
  * write fails bumps the epoch before it is acknowledged (or fails with 503), so every reader
  * stops trusting the mirror within the epoch's max age (DENYLIST_EPOCH_MAX_AGE_MS, 1 s by
  * default) and asks Postgres until the next rebuild. Redis must not evict keys (noeviction): an
@@ -82,17 +82,36 @@ export interface DenylistDeps {
 
 const ttlOf = (expiresAt: Date) => Math.ceil((expiresAt.getTime() - Date.now()) / 1000);
 
-/** Writes mirror entries in one MULTI; false when Redis is not connected or any write failed. */
+/**
+ * Sets keys with their values and TTLs in one script call per chunk, in order. One command, not a
+ * MULTI: ioredis can leave a transaction's inner replies rejected and unhandled when the
+ * connection drops mid-transaction, which would end the process.
+ */
+const WRITE_SCRIPT = `
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'EX', ARGV[2 * i])
+end
+return #KEYS`;
+const WRITE_CHUNK = 1000;
+type ScriptedRedis = Redis & { sentinelDenylistWrite(numKeys: number, ...args: Array<string | number>): Promise<number> };
+
+async function setAll(redis: Redis, items: Array<{ key: string; value: string; ttl: number }>): Promise<void> {
+  if (!('sentinelDenylistWrite' in redis)) redis.defineCommand('sentinelDenylistWrite', { lua: WRITE_SCRIPT });
+  const live = items.filter((item) => item.ttl > 0);
+  for (let at = 0; at < live.length; at += WRITE_CHUNK) {
+    const chunk = live.slice(at, at + WRITE_CHUNK);
+    await (redis as ScriptedRedis).sentinelDenylistWrite(chunk.length, ...chunk.map((i) => i.key), ...chunk.flatMap((i) => [i.value, i.ttl]));
+  }
+}
+
+const entryItem = (e: { jti: string; expiresAt: Date }) => ({ key: entryKey(e.jti), value: '1', ttl: ttlOf(e.expiresAt) });
+
+/** Writes mirror entries; false when Redis is not connected or the write failed. */
 async function writeEntries(redis: Redis, entries: Array<{ jti: string; expiresAt: Date }>): Promise<boolean> {
   if (redis.status !== 'ready') return false;
   try {
-    const pipeline = redis.multi();
-    for (const e of entries) {
-      const ttl = ttlOf(e.expiresAt);
-      if (ttl > 0) pipeline.set(entryKey(e.jti), '1', 'EX', ttl);
-    }
-    const results = await pipeline.exec();
-    return results !== null && !results.some(([err]) => err);
+    await setAll(redis, entries.map(entryItem));
+    return true;
   } catch {
     return false;
   }
@@ -146,7 +165,7 @@ export function createDenylist(deps: DenylistDeps): Denylist {
 }
 
 /**
- * Copies every live revocation from Postgres to Redis, then (re)sets the marker, in one MULTI.
+ * Copies every live revocation from Postgres to Redis, then (re)sets the marker, written last.
  * The epoch and the server's run_id are read before the rows: a bump or a Redis restart after
  * those reads leaves a marker no reader trusts, never a trusted marker missing an entry.
  */
@@ -158,13 +177,7 @@ export async function rebuildMirror(deps: { prisma: Database; redis: Redis }): P
     where: { expiresAt: { gt: new Date() } },
     select: { jti: true, expiresAt: true },
   });
-  const pipeline = redis.multi();
-  for (const row of rows) {
-    const ttl = ttlOf(row.expiresAt);
-    if (ttl > 0) pipeline.set(entryKey(row.jti), '1', 'EX', ttl);
-  }
-  pipeline.set(MARKER_KEY, markerValue(epoch, runId), 'EX', MARKER_TTL_SECONDS);
-  const results = await pipeline.exec();
-  if (!results || results.some(([err]) => err)) throw new Error('denylist rebuild failed');
+  // The marker last: until it is written, no reader trusts entries that may still be missing.
+  await setAll(redis, [...rows.map(entryItem), { key: MARKER_KEY, value: markerValue(epoch, runId), ttl: MARKER_TTL_SECONDS }]);
   return rows.length;
 }

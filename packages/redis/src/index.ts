@@ -28,6 +28,25 @@ export class RedisUnavailableError extends Error {
 type Stream = Parameters<Redis['sendCommand']>[1];
 
 /**
+ * ioredis sends some commands itself and leaves their promise unhandled — the re-SUBSCRIBE after
+ * a reconnect, a re-SELECT: when the connection drops at that moment, the rejection ("Connection
+ * is closed.") is unhandled, and an unhandled rejection ends a Node process. Every command's
+ * promise gets a handler here; a caller still sees the rejection through the same promise.
+ * Connections made by duplicate() (subscribers) are of this class too.
+ */
+class HandledRedis extends Redis {
+  override sendCommand(command: Command, stream?: Stream): unknown {
+    const result = super.sendCommand(command, stream);
+    command.promise.catch(() => undefined);
+    return result;
+  }
+
+  override duplicate(override?: Partial<RedisOptions>): Redis {
+    return new HandledRedis({ ...this.options, ...(override ?? {}) } as RedisOptions & { replyMapping?: 'legacy' });
+  }
+}
+
+/**
  * ioredis with a circuit breaker. While it is open every command fails at once with
  * RedisUnavailableError (so callers with a fallback take it without waiting, and the others
  * answer 503 at once), except the connection's own handshake and QUIT. It opens when the
@@ -37,7 +56,7 @@ type Stream = Parameters<Redis['sendCommand']>[1];
  * is dropped and a new one made. It closes when a connection is ready again (the server answered
  * the handshake and INFO).
  */
-class GuardedRedis extends Redis {
+class GuardedRedis extends HandledRedis {
   readonly breaker: CircuitBreaker;
   private readonly observed = new WeakSet<Command>();
 

@@ -18,7 +18,6 @@ async function outcome(call: Promise<unknown>): Promise<{ ok: boolean; error?: s
   }
 }
 
-
 describe('the Redis client when Redis fails', () => {
   let server: PrivateRedis;
   let relay: Relay;
@@ -75,5 +74,32 @@ describe('the Redis client when Redis fails', () => {
     await client.set('s', 'text');
     for (let i = 0; i < 3; i += 1) await expect(client.incr('s')).rejects.toThrow(/not an integer/);
     expect(await client.get('s')).toBe('text');
+  });
+  it('when a subscriber loses its connection just as it re-subscribes, then no rejection goes unhandled (it would end the process)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const subscriber = client.duplicate();
+    subscriber.on('error', () => undefined);
+    try {
+      await subscriber.subscribe('sentinel-test');
+      let readies = 0;
+      // ioredis re-sends SUBSCRIBE from its own ready handler, right after 'ready' is emitted.
+      subscriber.on('ready', () => {
+        readies += 1;
+        if (readies === 1) {
+          relay.cut();
+          relay.heal();
+        }
+      });
+      relay.cut();
+      relay.heal();
+      expect(await eventually(() => readies >= 2, 10_000)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      subscriber.disconnect();
+    }
   });
 });
