@@ -29,7 +29,6 @@ async function timed(call: () => Promise<Response>): Promise<{ status: number; m
   return { status: res.status, ms: performance.now() - started, res };
 }
 
-
 describe('when Redis fails under the running system', () => {
   let redis: PrivateRedis;
   let relay: Relay;

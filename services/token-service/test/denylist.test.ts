@@ -25,11 +25,8 @@ describe('the denylist after Redis loses its data', () => {
     await server.stop();
   });
 
-  it('when a logged-out token is checked after a flush and a restart, then it is still revoked (the gateway check)', async () => {
-    const deps = { ...ctx.deps, redis };
-    const app = createApp(deps);
-    const denylist = createDenylist(deps);
-    await rebuildMirror(deps); // a complete mirror, as the background job keeps it
+  /** A new member with an access token issued by `app`: its claims and the identity it forwards. */
+  async function signedInMember(app: ReturnType<typeof createApp>) {
     const seed = await seedMember(ctx.deps.prisma);
     const pair = await request(app)
       .post('/internal/tokens/issue')
@@ -37,6 +34,15 @@ describe('the denylist after Redis loses its data', () => {
       .send({ user_id: seed.userId, workspace_id: seed.workspaceId });
     const claims = jwt.decode(pair.body.access_token) as JwtPayload;
     const user = testUser({ user_id: seed.userId, workspace_id: seed.workspaceId, token_id: claims.jti!, token_expires_at: claims.exp! });
+    return { claims, user };
+  }
+
+  it('when a logged-out token is checked after a flush and a restart, then it is still revoked (the gateway check)', async () => {
+    const deps = { ...ctx.deps, redis };
+    const app = createApp(deps);
+    const denylist = createDenylist(deps);
+    await rebuildMirror(deps); // a complete mirror, as the background job keeps it
+    const { claims, user } = await signedInMember(app);
     await request(app).post('/auth/logout').set(identityHeader({ user })).expect(200);
 
     expect(await denylist.isRevoked(claims.jti!)).toBe(true);
@@ -63,13 +69,7 @@ describe('the denylist after Redis loses its data', () => {
     const deps = { ...ctx.deps, redis };
     const app = createApp(deps);
     const denylist = createDenylist(deps);
-    const seed = await seedMember(ctx.deps.prisma);
-    const pair = await request(app)
-      .post('/internal/tokens/issue')
-      .set(identityHeader({ caller: 'auth-service' }))
-      .send({ user_id: seed.userId, workspace_id: seed.workspaceId });
-    const claims = jwt.decode(pair.body.access_token) as JwtPayload;
-    const user = testUser({ user_id: seed.userId, workspace_id: seed.workspaceId, token_id: claims.jti!, token_expires_at: claims.exp! });
+    const { claims, user } = await signedInMember(app);
     // A real refusal from Postgres, on this file's own database: the epoch cannot be bumped.
     await ctx.deps.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_epoch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'epoch frozen'; END $$`);
     await ctx.deps.prisma.$executeRawUnsafe('CREATE TRIGGER refuse_epoch BEFORE INSERT OR UPDATE ON denylist_epoch FOR EACH ROW EXECUTE FUNCTION refuse_epoch()');
